@@ -1,0 +1,51 @@
+/* cli/main.c: entry point; dispatches to the subcommand named by argv[1]. */
+#include "cli/cli.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define FC_VERSION "0.1.0"
+
+static int cmd_version(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    printf("firstcontact %s\n", FC_VERSION);
+    return 0;
+}
+
+/* One line per subcommand; each is defined in its cmd_<name>.c. */
+const struct cli_command cli_commands[] = {
+    { "version", cmd_version, "print the version" },
+    { NULL, NULL, NULL },
+};
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: firstcontact <command> [options]\n\n"
+               "FirstContact identifies repeat and vulnerable ASB victims at first contact.\n\n"
+               "commands:\n");
+    for (const struct cli_command *c = cli_commands; c->name; c++)
+        fprintf(f, "  %-16s %s\n", c->name, c->summary);
+    fprintf(f, "\nRun `firstcontact <command> --help` for a command's options.\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return 2;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+        strcmp(argv[1], "help") == 0) {
+        usage(stdout);
+        return 0;
+    }
+    for (const struct cli_command *c = cli_commands; c->name; c++) {
+        if (strcmp(c->name, argv[1]) == 0)
+            return c->fn(argc - 1, argv + 1);
+    }
+    fprintf(stderr, "firstcontact: unknown command '%s'\n", argv[1]);
+    usage(stderr);
+    return 2;
+}
