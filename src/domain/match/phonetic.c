@@ -294,7 +294,7 @@ void dmetaphone(const char *word, char *primary, char *alternate)
             break;
         case 'J':
             if (string_at(&d, cur, 4, "JOSE", NULL) || string_at(&d, 0, 4, "SAN ", NULL)) {
-                if ((cur == 0 && at(&d, cur + 4) == ' ') || string_at(&d, 0, 4, "SAN ", NULL))
+                if ((cur == 0 && cur + 4 >= d.len) || string_at(&d, 0, 4, "SAN ", NULL))
                     add(&d, "H");
                 else
                     add2(&d, "J", "H");
