@@ -219,34 +219,41 @@ bool html_url_is_safe(const char *url)
     return false;
 }
 
-static void write_attrs(struct html *h, va_list ap)
+void html_attr(struct html *h, const char *name, const char *value)
+{
+    if (!html_ok(h))
+        return;
+    if (!attr_name_ok(name)) {
+        fail(h, FC_EINTERNAL, "", "refused an attribute name");
+        return;
+    }
+    if (value == HTML_OMIT)
+        return;
+    if (value == NULL) {
+        fail(h, FC_EINTERNAL, "", "attribute without a value");
+        return;
+    }
+    if (attr_is_url(name) && !html_url_is_safe(value))
+        value = "#";
+    put(h, " ", 1);
+    html_raw(h, name);
+    put(h, "=\"", 2);
+    html_text(h, value);
+    put(h, "\"", 1);
+}
+
+void html_attrs_v(struct html *h, va_list ap)
 {
     for (;;) {
         const char *name = va_arg(ap, const char *);
         if (name == NULL)
             break;
         const char *value = va_arg(ap, const char *);
-        if (!attr_name_ok(name)) {
-            fail(h, FC_EINTERNAL, "", "refused an attribute name");
-            return;
-        }
-        if (value == HTML_OMIT)
-            continue;
-        if (value == NULL) {
-            fail(h, FC_EINTERNAL, "", "attribute without a value");
-            return;
-        }
-        if (attr_is_url(name) && !html_url_is_safe(value))
-            value = "#";
-        put(h, " ", 1);
-        html_raw(h, name);
-        put(h, "=\"", 2);
-        html_text(h, value);
-        put(h, "\"", 1);
+        html_attr(h, name, value);
     }
 }
 
-static void open_tag(struct html *h, const char *tag, va_list ap)
+void html_tag_start(struct html *h, const char *tag)
 {
     if (!html_ok(h))
         return;
@@ -256,8 +263,18 @@ static void open_tag(struct html *h, const char *tag, va_list ap)
     }
     put(h, "<", 1);
     html_raw(h, tag);
-    write_attrs(h, ap);
+}
+
+void html_tag_end(struct html *h)
+{
     put(h, ">", 1);
+}
+
+static void open_tag(struct html *h, const char *tag, va_list ap)
+{
+    html_tag_start(h, tag);
+    html_attrs_v(h, ap);
+    html_tag_end(h);
 }
 
 void html_open(struct html *h, const char *tag, ...)

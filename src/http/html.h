@@ -19,6 +19,7 @@
 #ifndef FC_HTTP_HTML_H
 #define FC_HTTP_HTML_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -58,6 +59,13 @@ void html_textf(struct html *h, const char *fmt, ...) __attribute__((format(prin
 void html_open(struct html *h, const char *tag, ...) __attribute__((sentinel));
 /* Same as html_open, for void elements (input, meta, link, br): nothing to close. */
 void html_void(struct html *h, const char *tag, ...) __attribute__((sentinel));
+/* The same in pieces, for attributes decided at run time:
+ *     html_tag_start(h, "input"); html_attr(h, "name", n); html_attrs_v(h, ap); html_tag_end(h);
+ * html_attr applies the same checks as html_open (HTML_OMIT skips it). */
+void html_tag_start(struct html *h, const char *tag);
+void html_attr(struct html *h, const char *name, const char *value);
+void html_attrs_v(struct html *h, va_list ap);
+void html_tag_end(struct html *h);
 /* Closes an element: </tag>. */
 void html_close(struct html *h, const char *tag);
 /* <tag attrs>escaped text</tag> in one call. */

@@ -1,0 +1,115 @@
+/*
+ * api/ui_screens.h: the renderers of each screen and fragment, one source file per screen
+ * (ui_login.c, ui_call.c, ...). A renderer takes a plain view (what to show, already
+ * filtered by role and sharing) and writes HTML; the route handlers beside them fetch the
+ * view from the domain services. Keeping the two apart lets unit tests render a screen
+ * from a hand-built view.
+ * Thread-safe: no state.
+ */
+#ifndef FC_API_UI_SCREENS_H
+#define FC_API_UI_SCREENS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "api/ui.h"
+#include "http/html.h"
+#include "store/model.h"
+
+/* ---- login (ui_login.c) ---- */
+
+/* The sign-in page; username is put back after a failed attempt, error is shown above. */
+void ui_login_render(struct html *h, const char *csrf, const char *username, const char *error);
+
+/* ---- call handler's screen (ui_call.c) ---- */
+
+/* One plain-words reason a candidate matched ("same date of birth"), with its weight. */
+struct ui_reason {
+    const char *text;
+    double weight_log2;
+};
+
+/* A flag in force, as the viewer may see it: reason is NULL when the role may not read it. */
+struct ui_flag {
+    const char *kind;   /* "vulnerable", "hate_target", ... */
+    const char *agency; /* the organisation that raised it */
+    const char *reason;
+    fc_time_t flagged_at;
+};
+
+/* One candidate person, with what the handler must be told about them. */
+struct ui_candidate {
+    fc_id_t person_id;
+    const char *name;    /* best current name */
+    const char *dob;     /* "YYYY-MM-DD" or NULL */
+    const char *address; /* latest address, or NULL */
+    const char *band;    /* "high", "medium" or "low" match band */
+    double probability;  /* 0..1 */
+    const struct ui_reason *reasons;
+    size_t n_reasons;
+    int contacts_12m;   /* earlier ASB contacts in the last 12 months */
+    int contacts_ever;
+    const struct ui_flag *flags;
+    size_t n_flags;
+    const char *last_risk;   /* last risk level ("high", "medium", "standard") or NULL */
+    int location_incidents;  /* earlier incidents at this address in 12 months */
+    bool is_repeat_location;
+    bool is_trigger;         /* Community Trigger threshold reached */
+    const char *trigger_text;
+    int open_incidents;
+    int open_cases;
+};
+
+struct ui_lookup_view {
+    const struct ui_candidate *candidates;
+    size_t n;
+    bool has_query;     /* false: nothing typed yet */
+    double elapsed_ms;  /* lookup time, shown to the handler */
+    fc_id_t chosen_id;  /* candidate already chosen, 0 for none */
+    bool chose_new;     /* "new person" already chosen */
+};
+
+/* The candidate panel fragment: banners, candidates with reasons, and "new person". The
+ * radio buttons belong to the form "call-form". */
+void ui_call_candidates_render(struct html *h, const struct ui_lookup_view *v);
+
+/* A screening question (DESIGN.md section 4.2). */
+struct ui_question {
+    const char *id;   /* "S1" */
+    const char *text; /* what to ask the caller */
+};
+
+/* Answers are 'y', 'n' or 0 (not asked yet). */
+struct ui_screening_view {
+    const struct ui_question *questions;
+    size_t n_questions;
+    const char *answers;     /* n_questions entries */
+    int prior_contacts_12m;  /* added unasked */
+    int flags_in_force;
+    bool is_repeat_location;
+    bool needs_full;         /* the outcome so far */
+    const char *const *why;  /* reasons for the outcome, plain words */
+    size_t n_why;
+    const char *suggested_grade; /* "emergency", "priority", "scheduled", "resolved" */
+};
+
+/* The running screening outcome ("score") fragment. */
+void ui_call_score_render(struct html *h, const struct ui_screening_view *v);
+
+/* Everything typed on the call screen, to put back after an error. */
+struct ui_call_form {
+    const char *name, *phone, *dob, *address, *postcode;
+    const char *category, *incident_type, *description, *location, *location_postcode;
+    const char *grade, *grade_reason;
+    const char *answers; /* as in ui_screening_view */
+    const struct fc_err *error; /* the one field in error, or NULL */
+};
+
+/* The whole call screen. lookup and screening are the current fragments (may be NULL). */
+void ui_call_render(struct html *h, const struct ui_page *page, const struct ui_call_form *form,
+                    const struct ui_lookup_view *lookup, const struct ui_screening_view *screening);
+
+/* The screening questions in asking order, ended by {NULL, NULL}. */
+extern const struct ui_question ui_screening_questions[];
+
+#endif
