@@ -14,9 +14,13 @@ static int cmd_version(int argc, char **argv)
     return 0;
 }
 
+/* matching (cmd_replay.c, cmd_dedupe.c, cmd_train.c) */
+int cmd_replay(int argc, char **argv);
+
 /* One line per subcommand; each is defined in its cmd_<name>.c. */
 const struct cli_command cli_commands[] = {
     { "version", cmd_version, "print the version" },
+    { "replay", cmd_replay, "replay calls and partner flags, deciding repeat and vulnerable" },
     { NULL, NULL, NULL },
 };
 
