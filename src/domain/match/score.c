@@ -25,7 +25,7 @@ static const struct model_level default_levels[] = {
     { MATCH_FIELD_FORENAME, "jw>=0.80 or metaphone", 0.03, 0.015, false },
     { MATCH_FIELD_FORENAME, "middle name", 0.02, 0.004, false },
     { MATCH_FIELD_FORENAME, "initial", 0.01, 0.05, false },
-    { MATCH_FIELD_FORENAME, "else", 0.01, 0.9265, false },
+    { MATCH_FIELD_FORENAME, "else", 0.002, 0.9265, false },
     { MATCH_FIELD_SURNAME, "exact", 0.82, 0.01, true },
     { MATCH_FIELD_SURNAME, "one of several surnames", 0.04, 0.0008, false },
     { MATCH_FIELD_SURNAME, "jw>=0.92", 0.07, 0.002, false },
@@ -35,18 +35,18 @@ static const struct model_level default_levels[] = {
     { MATCH_FIELD_DOB, "day/month swapped or one digit", 0.11, 0.0006, false },
     { MATCH_FIELD_DOB, "same year", 0.02, 0.015, false },
     { MATCH_FIELD_DOB, "else", 0.02, 0.98435, false },
-    { MATCH_FIELD_PHONE, "exact mobile", 0.45, 0.000002, false },
-    { MATCH_FIELD_PHONE, "exact landline", 0.15, 0.00002, false },
+    { MATCH_FIELD_PHONE, "exact mobile", 0.6, 0.000002, false },
+    { MATCH_FIELD_PHONE, "exact landline", 0.32, 0.00002, false },
     { MATCH_FIELD_PHONE, "one digit", 0.03, 0.0002, false },
-    { MATCH_FIELD_PHONE, "else", 0.37, 0.999778, false },
-    { MATCH_FIELD_EMAIL, "exact", 0.7, 0.000002, false },
-    { MATCH_FIELD_EMAIL, "one typo", 0.05, 0.00002, false },
-    { MATCH_FIELD_EMAIL, "else", 0.25, 0.999978, false },
-    { MATCH_FIELD_ADDRESS, "number and street or postcode", 0.65, 0.00002, false },
+    { MATCH_FIELD_PHONE, "else", 0.05, 0.999778, false },
+    { MATCH_FIELD_EMAIL, "exact", 0.97, 0.000002, false },
+    { MATCH_FIELD_EMAIL, "one typo", 0.015, 0.00002, false },
+    { MATCH_FIELD_EMAIL, "else", 0.015, 0.999978, false },
+    { MATCH_FIELD_ADDRESS, "number and street or postcode", 0.8, 0.00002, false },
     { MATCH_FIELD_ADDRESS, "same building, other flat", 0.01, 0.00005, false },
-    { MATCH_FIELD_ADDRESS, "same postcode or street", 0.1, 0.002, false },
-    { MATCH_FIELD_ADDRESS, "same sector", 0.04, 0.03, false },
-    { MATCH_FIELD_ADDRESS, "else", 0.2, 0.96793, false },
+    { MATCH_FIELD_ADDRESS, "same postcode or street", 0.13, 0.002, false },
+    { MATCH_FIELD_ADDRESS, "same sector", 0.02, 0.03, false },
+    { MATCH_FIELD_ADDRESS, "else", 0.04, 0.96793, false },
 };
 
 struct match_model *model_default(void)
@@ -55,7 +55,7 @@ struct match_model *model_default(void)
     if (!m)
         return NULL;
     m->prior_in_index = 0.5;
-    m->household_cap = 22.0;
+    m->household_cap = 16.0;
     m->n_levels = sizeof default_levels / sizeof default_levels[0];
     memcpy(m->levels, default_levels, sizeof default_levels);
     return m;
@@ -359,7 +359,7 @@ double score_person(const struct match_service *s, const struct match_model *m,
                          strcmp(lab, "else") == 0 ? "different phone" : "phone one digit off");
             double w = level_weight(m, best);
             set_field(c, MATCH_FIELD_PHONE, m, best, w, reason);
-            if (strcmp(lab, "exact landline") == 0)
+            if (w > 0) /* households share phones as well as addresses */
                 household += w;
             else
                 total += w;
