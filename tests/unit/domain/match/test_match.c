@@ -1,0 +1,141 @@
+/* The matching service: ranking, bands, explanations, merges and bad queries. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "domain/match/match.h"
+
+static const fc_time_t T2024 = 1717200000; /* 2024-06-01 */
+
+static struct match_service *service_with_people(void)
+{
+    struct match_service *s = NULL;
+    struct fc_err err;
+    assert_int_equal(match_service_create(NULL, NULL, &s, &err), FC_OK);
+    const struct match_record robert = { .forename = "Robert", .surname = "Hughes",
+                                         .dob = "12/03/1961", .phone = "07700 900123",
+                                         .address = "14 London Road", .postcode = "LE2 0QS" };
+    const struct match_record susan = { .forename = "Susan", .surname = "Hughes",
+                                        .dob = "01/07/1963", .phone = "07700 900555",
+                                        .address = "14 London Road", .postcode = "LE2 0QS" };
+    assert_int_equal(match_person_add(s, 1, &robert, T2024, &err), FC_OK);
+    assert_int_equal(match_person_add(s, 2, &susan, T2024, &err), FC_OK);
+    /* some unrelated people so the index has a realistic size */
+    char fore[32], sur[32], phone[32], addr[64];
+    for (int i = 0; i < 300; i++) {
+        snprintf(fore, sizeof fore, "Person%c%c", 'a' + i % 26, 'a' + i / 26);
+        snprintf(sur, sizeof sur, "Surname%c%c", 'a' + i / 26, 'a' + i % 26);
+        snprintf(phone, sizeof phone, "07700 91%04d", i);
+        snprintf(addr, sizeof addr, "%d High Street", i + 1);
+        const struct match_record r = { .forename = fore, .surname = sur, .phone = phone,
+                                        .address = addr, .postcode = "LE1 1AA" };
+        assert_int_equal(match_person_add(s, 100 + i, &r, T2024, &err), FC_OK);
+    }
+    return s;
+}
+
+static void test_lookup_nickname_misspelt(void **state)
+{
+    (void)state;
+    struct match_service *s = service_with_people();
+    struct arena a;
+    arena_init(&a, 0);
+    struct match_result res;
+    struct fc_err err;
+    const struct match_record q = { .forename = "Bob", .surname = "Hughs",
+                                    .phone = "+44 7700 900123", .postcode = "le20qs" };
+    assert_int_equal(match_lookup(s, &q, T2024, &a, &res, &err), FC_OK);
+    assert_true(res.n >= 1);
+    assert_int_equal(res.cands[0].person_id, 1);
+    assert_int_equal(res.cands[0].band, MATCH_BAND_SAME);
+    assert_true(res.cands[0].probability > 0.9);
+    const struct match_field_weight *fw = &res.cands[0].fields[MATCH_FIELD_FORENAME];
+    assert_string_equal(fw->level, "nickname");
+    assert_string_equal(fw->reason, "nickname of robert");
+    assert_true(fw->weight > 0);
+    assert_string_equal(res.cands[0].fields[MATCH_FIELD_PHONE].reason, "phone seen in 2024");
+    assert_string_equal(res.cands[0].fields[MATCH_FIELD_DOB].level, "null");
+    /* Susan shares the address but is ranked below and not "same" */
+    for (size_t i = 1; i < res.n; i++)
+        if (res.cands[i].person_id == 2)
+            assert_int_not_equal(res.cands[i].band, MATCH_BAND_SAME);
+    arena_free(&a);
+    match_service_free(s);
+}
+
+static void test_household_member_not_same(void **state)
+{
+    (void)state;
+    struct match_service *s = service_with_people();
+    struct arena a;
+    arena_init(&a, 0);
+    struct match_result res;
+    struct fc_err err;
+    /* a son at the same address with his own mobile and date of birth */
+    const struct match_record q = { .forename = "Liam", .surname = "Hughes", .dob = "2001-05-05",
+                                    .phone = "07700 900777", .address = "14 London Rd",
+                                    .postcode = "LE2 0QS" };
+    assert_int_equal(match_lookup(s, &q, T2024, &a, &res, &err), FC_OK);
+    for (size_t i = 0; i < res.n; i++)
+        assert_true(res.cands[i].probability < 0.5);
+    arena_free(&a);
+    match_service_free(s);
+}
+
+static void test_merge_moves_identifiers(void **state)
+{
+    (void)state;
+    struct match_service *s = service_with_people();
+    struct arena a;
+    arena_init(&a, 0);
+    struct match_result res;
+    struct fc_err err;
+    assert_int_equal(match_person_merge(s, 2, 1, &err), FC_OK);
+    const struct match_record q = { .forename = "Susan", .surname = "Hughes",
+                                    .dob = "01/07/1963" };
+    assert_int_equal(match_lookup(s, &q, T2024, &a, &res, &err), FC_OK);
+    assert_true(res.n >= 1);
+    assert_int_equal(res.cands[0].person_id, 1); /* 2 no longer answers */
+    for (size_t i = 0; i < res.n; i++)
+        assert_int_not_equal(res.cands[i].person_id, 2);
+    assert_int_equal(match_person_merge(s, 999, 1, &err), FC_ENOTFOUND);
+    arena_free(&a);
+    match_service_free(s);
+}
+
+static void test_empty_query_refused(void **state)
+{
+    (void)state;
+    struct match_service *s = service_with_people();
+    struct arena a;
+    arena_init(&a, 0);
+    struct match_result res;
+    struct fc_err err;
+    const struct match_record q = { .phone = "withheld", .dob = "01/01/1900" };
+    assert_int_equal(match_lookup(s, &q, T2024, &a, &res, &err), FC_EINVAL);
+    assert_string_equal(err.field, "query");
+    assert_int_equal(match_person_add(s, 0, &q, T2024, &err), FC_EINVAL);
+    size_t persons, keys, bytes;
+    match_service_stats(s, &persons, &keys, &bytes);
+    assert_int_equal(persons, 302);
+    assert_true(keys > 300 && bytes > 0);
+    arena_free(&a);
+    match_service_free(s);
+}
+
+int main(int argc, char **argv)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_lookup_nickname_misspelt),
+        cmocka_unit_test(test_household_member_not_same),
+        cmocka_unit_test(test_merge_moves_identifiers),
+        cmocka_unit_test(test_empty_query_refused),
+    };
+    if (argc > 1)
+        cmocka_set_test_filter(argv[1]);
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
