@@ -69,19 +69,19 @@ struct session {
 
 /* Where an identifier came from. */
 struct provenance {
-    char *source;         /* "contact", "flag", "import", "manual", "merge" */
-    fc_id_t source_id;    /* contact, flag or import row id; 0 if none */
+    char *source;      /* "contact", "flag", "import", "manual", "merge" */
+    fc_id_t source_id; /* contact, flag or import row id; 0 if none */
     fc_time_t recorded_at;
 };
 
 /* A name as given, with the keys the matcher derived from it at ingest. */
 struct person_name {
     fc_id_t id;
-    char *raw;      /* as typed, e.g. "SHERGILL, Ravinder" */
+    char *raw; /* as typed, e.g. "SHERGILL, Ravinder" */
     char *forename;
     char *middles;
     char *surname;
-    char *keys;     /* matcher's normalised keys, opaque to the store (JSON text) */
+    char *keys; /* matcher's normalised keys, opaque to the store (JSON text) */
     struct provenance prov;
 };
 
@@ -89,8 +89,8 @@ enum dob_precision { DOB_FULL, DOB_YEAR_MONTH, DOB_YEAR };
 
 struct person_dob {
     fc_id_t id;
-    char *raw;          /* as typed */
-    char date[11];      /* "YYYY-MM-DD" ("YYYY-MM-00" / "YYYY-00-00" for lower precision) */
+    char *raw;     /* as typed */
+    char date[11]; /* "YYYY-MM-DD" ("YYYY-MM-00" / "YYYY-00-00" for lower precision) */
     enum dob_precision precision;
     bool is_placeholder; /* e.g. 1900-01-01: kept, never matched on */
     struct provenance prov;
@@ -99,8 +99,8 @@ struct person_dob {
 struct person_phone {
     fc_id_t id;
     char *raw;
-    char *e164;  /* "+447700900123"; NULL when withheld or a placeholder */
-    char *kind;  /* "mobile", "landline", "unknown" */
+    char *e164; /* "+447700900123"; NULL when withheld or a placeholder */
+    char *kind; /* "mobile", "landline", "unknown" */
     struct provenance prov;
 };
 
@@ -121,8 +121,8 @@ struct person_address {
     char *town;
     char *postcode; /* normalised "LE1 1AA", NULL if none or invalid */
     char *uprn;
-    double lat, lon; /* NaN when unknown */
-    char *keys;      /* matcher's normalised address tokens (opaque text) */
+    double lat, lon;                /* NaN when unknown */
+    char *keys;                     /* matcher's normalised address tokens (opaque text) */
     fc_time_t valid_from, valid_to; /* 0 when unknown / still current */
     struct provenance prov;
 };
@@ -148,7 +148,7 @@ struct contact {
     fc_time_t received_at;
     int received_offset_min; /* UTC offset at receipt, e.g. 60 in BST */
     fc_id_t handler_user_id;
-    fc_id_t org_id;          /* organisation that took the contact */
+    fc_id_t org_id;           /* organisation that took the contact */
     fc_id_t caller_person_id; /* 0 for an anonymous caller */
     fc_id_t incident_id;      /* 0 until linked */
     char *raw_details;        /* caller details as typed (JSON text) */
@@ -178,10 +178,10 @@ struct incident {
     char *location_postcode;
     char *location_key; /* normalised address key, for repeat-location counting */
     char *lsoa_code;
-    double lat, lon;    /* NaN when unknown */
+    double lat, lon; /* NaN when unknown */
     enum incident_status status;
-    char *grade;       /* "emergency", "priority", "scheduled", "resolved_first_contact" */
-    char *risk_level;  /* "standard", "medium", "high", or NULL before screening */
+    char *grade;         /* "emergency", "priority", "scheduled", "resolved_first_contact" */
+    char *risk_level;    /* "standard", "medium", "high", or NULL before screening */
     bool is_police_only; /* never shown to partner organisations */
     fc_time_t occurred_at;
     fc_time_t created_at;
@@ -195,16 +195,16 @@ struct incident {
 struct flag {
     fc_id_t id;
     fc_id_t person_id;
-    char *kind;   /* "vulnerable", "hate_target", "officer_safety", ... */
-    char *agency; /* the flagging agency's name */
+    char *kind;     /* "vulnerable", "hate_target", "officer_safety", ... */
+    char *agency;   /* the flagging agency's name */
     fc_id_t org_id; /* organisation that raised it, 0 if external */
     char *reason;
     fc_time_t flagged_at;
-    char *review_date; /* "YYYY-MM-DD", informational */
+    char *review_date;      /* "YYYY-MM-DD", informational */
     fc_time_t withdrawn_at; /* 0 while in force */
     char *sharing_basis;
-    char *external_ref;  /* the agency's own id, e.g. "F00001" */
-    char *raw_details;   /* the agency's rendering of the person (JSON text) */
+    char *external_ref;       /* the agency's own id, e.g. "F00001" */
+    char *raw_details;        /* the agency's rendering of the person (JSON text) */
     double match_probability; /* how sure the match to person_id was; 1 when by hand */
 };
 
@@ -227,10 +227,31 @@ struct audit_event {
     enum audit_action action;
     char *object_type; /* "person", "incident", "contact", "flag", "case", "user", ... */
     fc_id_t object_id;
-    char *purpose;     /* the stated justification */
-    char *detail;      /* short, no erased content */
+    char *purpose; /* the stated justification */
+    char *detail;  /* short, no erased content */
     unsigned char prev_hash[32];
     unsigned char hash[32];
 };
+
+/*
+ * Enumeration names as stored, exported and shown in the API ("call_handler", "victim").
+ * *_name returns NULL for a value out of range; *_parse returns false for an unknown name.
+ */
+const char *model_org_kind_name(enum org_kind v);
+bool model_org_kind_parse(const char *s, enum org_kind *out);
+const char *model_user_role_name(enum user_role v);
+bool model_user_role_parse(const char *s, enum user_role *out);
+const char *model_dob_precision_name(enum dob_precision v);
+bool model_dob_precision_parse(const char *s, enum dob_precision *out);
+const char *model_channel_name(enum contact_channel v);
+bool model_channel_parse(const char *s, enum contact_channel *out);
+const char *model_nsir_category_name(enum nsir_category v);
+bool model_nsir_category_parse(const char *s, enum nsir_category *out);
+const char *model_incident_status_name(enum incident_status v);
+bool model_incident_status_parse(const char *s, enum incident_status *out);
+const char *model_person_role_name(enum person_role v);
+bool model_person_role_parse(const char *s, enum person_role *out);
+const char *model_audit_action_name(enum audit_action v);
+bool model_audit_action_parse(const char *s, enum audit_action *out);
 
 #endif

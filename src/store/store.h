@@ -21,9 +21,12 @@
 
 struct store;
 
-/* Search filters; NULL / 0 fields are ignored. Results are newest first, at most `limit`. */
+/*
+ * Search filters; NULL / 0 fields are ignored. Results are newest first, at most `limit`
+ * (0: no limit; the API always sets one).
+ */
 struct person_query {
-    const char *surname;   /* matches a stored surname, case-insensitive, exact */
+    const char *surname; /* matches a stored surname, case-insensitive, exact */
     const char *phone_e164;
     const char *postcode;
     size_t limit, offset;
@@ -32,11 +35,12 @@ struct person_query {
 struct incident_query {
     fc_id_t person_id;
     fc_id_t org_id;
-    const char *status;   /* "open" / "closed" */
+    const char *status; /* "open" / "closed" */
     const char *category;
     const char *incident_type;
     const char *lsoa_code;
-    fc_time_t from, to;
+    const char *location_key; /* repeat-location counting */
+    fc_time_t from, to;       /* created_at in [from, to) */
     size_t limit, offset;
 };
 
@@ -59,20 +63,37 @@ struct store_ops {
     /* schema and lifecycle */
     int (*migrate)(struct store *s, int *out_version, struct fc_err *err);
     int (*schema_version)(struct store *s, int *out, struct fc_err *err);
+    /* Writes a consistent copy of the whole store to dest_path while others keep serving. */
     int (*backup)(struct store *s, const char *dest_path, struct fc_err *err);
+    /*
+     * Replaces the whole store with the backup at src_path after checking the backup's
+     * integrity and schema version; checks the result. Run it with the server stopped.
+     */
+    int (*restore)(struct store *s, const char *src_path, struct fc_err *err);
     int (*check)(struct store *s, struct fc_err *err); /* integrity / readiness */
     void (*close)(struct store *s);
 
-    /* transactions */
+    /*
+     * Transactions, per thread. They nest: an inner begin/commit is a savepoint, and an
+     * inner rollback undoes only the inner part. Every op that writes several rows opens
+     * its own (nested) transaction, so it is atomic inside or outside the caller's one.
+     */
     int (*txn_begin)(struct store *s, struct fc_err *err);
-    int (*txn_commit)(struct store *s, struct fc_err *err);
-    void (*txn_rollback)(struct store *s);
+    int (*txn_commit)(struct store *s, struct fc_err *err); /* on failure it rolls back */
+    void (*txn_rollback)(struct store *s);                  /* no-op outside a transaction */
+
+    /*
+     * Inserts honour a non-zero id in the record (imports keep their ids; FC_ECONFLICT if
+     * taken) and otherwise assign one; *out gets the id.
+     */
 
     /* organisations and users */
     int (*org_insert)(struct store *s, const struct organisation *o, fc_id_t *out,
                       struct fc_err *err);
     int (*org_get)(struct store *s, fc_id_t id, struct arena *a, struct organisation *out,
                    struct fc_err *err);
+    int (*org_get_by_name)(struct store *s, const char *name, struct arena *a,
+                           struct organisation *out, struct fc_err *err);
     int (*org_list)(struct store *s, struct arena *a, struct organisation **out, size_t *n,
                     struct fc_err *err);
     int (*user_insert)(struct store *s, const struct user *u, fc_id_t *out, struct fc_err *err);
@@ -80,6 +101,10 @@ struct store_ops {
                     struct fc_err *err);
     int (*user_get_by_name)(struct store *s, const char *username, struct arena *a,
                             struct user *out, struct fc_err *err);
+    /* Rewrites the user's mutable fields (all but id, username and created_at). */
+    int (*user_update)(struct store *s, const struct user *u, struct fc_err *err);
+    int (*user_list)(struct store *s, struct arena *a, struct user **out, size_t *n,
+                     struct fc_err *err);
 
     /* sessions (token hashes only) */
     int (*session_insert)(struct store *s, const struct session *se, struct fc_err *err);
@@ -87,18 +112,23 @@ struct store_ops {
                        struct fc_err *err);
     int (*session_touch)(struct store *s, const unsigned char token_hash[32], fc_time_t now,
                          struct fc_err *err);
-    int (*session_delete)(struct store *s, const unsigned char token_hash[32],
-                          struct fc_err *err);
+    int (*session_delete)(struct store *s, const unsigned char token_hash[32], struct fc_err *err);
+    /* Deletes sessions with expires_at <= now; *out_n (may be NULL) gets how many. */
+    int (*session_purge)(struct store *s, fc_time_t now, size_t *out_n, struct fc_err *err);
 
     /* persons: a person row plus identifier rows, which are appended, never overwritten */
-    int (*person_insert)(struct store *s, const struct person *p, fc_id_t *out,
-                         struct fc_err *err);
+    int (*person_insert)(struct store *s, const struct person *p, fc_id_t *out, struct fc_err *err);
     /* Appends the identifiers in `p` (its id names the person) to an existing person. */
     int (*person_add_identifiers)(struct store *s, const struct person *p, struct fc_err *err);
     int (*person_get)(struct store *s, fc_id_t id, struct arena *a, struct person *out,
                       struct fc_err *err);
     int (*person_search)(struct store *s, const struct person_query *q, struct arena *a,
                          fc_id_t **out, size_t *n, struct fc_err *err);
+    /*
+     * Calls cb for every person not merged into another, in id order; a non-zero return
+     * from cb stops the scan and is returned. The person is valid during the call only.
+     * cb may call other ops but must not start another scan.
+     */
     int (*person_scan)(struct store *s, store_person_cb cb, void *ctx, struct fc_err *err);
     /* Marks `from` merged into `into` (merge) or clears it (unmerge, into = 0). */
     int (*person_set_merged)(struct store *s, fc_id_t from, fc_id_t into, struct fc_err *err);
@@ -110,11 +140,17 @@ struct store_ops {
                        struct fc_err *err);
     int (*contact_search)(struct store *s, const struct contact_query *q, struct arena *a,
                           struct contact **out, size_t *n, struct fc_err *err);
+    /* How many contacts the query matches (limit and offset ignored). */
+    int (*contact_count)(struct store *s, const struct contact_query *q, size_t *out,
+                         struct fc_err *err);
     int (*contact_set_incident)(struct store *s, fc_id_t contact_id, fc_id_t incident_id,
                                 struct fc_err *err);
+    /* Records the caller and snapshot once chosen; a snapshot, once set, never changes. */
+    int (*contact_set_caller)(struct store *s, fc_id_t contact_id, fc_id_t caller_person_id,
+                              const char *match_snapshot, struct fc_err *err);
     int (*contact_scan)(struct store *s, store_contact_cb cb, void *ctx, struct fc_err *err);
 
-    /* incidents */
+    /* incidents; insert and update write the incident_person links too (update replaces) */
     int (*incident_insert)(struct store *s, const struct incident *i, fc_id_t *out,
                            struct fc_err *err);
     int (*incident_update)(struct store *s, const struct incident *i, struct fc_err *err);
@@ -127,16 +163,23 @@ struct store_ops {
     int (*flag_insert)(struct store *s, const struct flag *f, fc_id_t *out, struct fc_err *err);
     int (*flag_get)(struct store *s, fc_id_t id, struct arena *a, struct flag *out,
                     struct fc_err *err);
+    /* Rewrites reason, review_date, withdrawn_at, sharing_basis; person and kind are fixed. */
     int (*flag_update)(struct store *s, const struct flag *f, struct fc_err *err);
     int (*flag_list_for_person)(struct store *s, fc_id_t person_id, struct arena *a,
                                 struct flag **out, size_t *n, struct fc_err *err);
     int (*flag_scan)(struct store *s, store_flag_cb cb, void *ctx, struct fc_err *err);
 
-    /* audit: append-only; the backend fills seq, prev_hash and hash */
+    /* audit: append-only; the backend fills seq, prev_hash and hash (BLAKE2b-256) */
     int (*audit_append)(struct store *s, struct audit_event *ev, struct fc_err *err);
     int (*audit_list)(struct store *s, const char *object_type, fc_id_t object_id,
-                      fc_id_t actor_user_id, struct arena *a, struct audit_event **out,
-                      size_t *n, struct fc_err *err);
+                      fc_id_t actor_user_id, struct arena *a, struct audit_event **out, size_t *n,
+                      struct fc_err *err);
+    /*
+     * Walks the whole chain: *out_bad_seq = 0 when every hash checks out, else the first
+     * seq whose row, link or place in the sequence is wrong; *out_count = rows checked.
+     */
+    int (*audit_verify)(struct store *s, int64_t *out_bad_seq, int64_t *out_count,
+                        struct fc_err *err);
 };
 
 struct store {
@@ -151,22 +194,232 @@ int store_open(const char *url, struct store **out, struct fc_err *err);
 void store_close(struct store *s); /* NULL-safe */
 
 /* Thin wrappers, one per op, so callers read as store_person_get(s, ...). */
-#define STORE_CALL(s, op, ...) ((s)->ops->op((s), __VA_ARGS__))
-static inline int store_migrate(struct store *s, int *v, struct fc_err *e)
+static inline int store_migrate(struct store *s, int *out_version, struct fc_err *err)
 {
-    return STORE_CALL(s, migrate, v, e);
+    return s->ops->migrate(s, out_version, err);
 }
-static inline int store_txn_begin(struct store *s, struct fc_err *e)
+static inline int store_schema_version(struct store *s, int *out, struct fc_err *err)
 {
-    return STORE_CALL(s, txn_begin, e);
+    return s->ops->schema_version(s, out, err);
 }
-static inline int store_txn_commit(struct store *s, struct fc_err *e)
+static inline int store_backup(struct store *s, const char *dest_path, struct fc_err *err)
 {
-    return STORE_CALL(s, txn_commit, e);
+    return s->ops->backup(s, dest_path, err);
+}
+static inline int store_restore(struct store *s, const char *src_path, struct fc_err *err)
+{
+    return s->ops->restore(s, src_path, err);
+}
+static inline int store_check(struct store *s, struct fc_err *err)
+{
+    return s->ops->check(s, err);
+}
+static inline int store_txn_begin(struct store *s, struct fc_err *err)
+{
+    return s->ops->txn_begin(s, err);
+}
+static inline int store_txn_commit(struct store *s, struct fc_err *err)
+{
+    return s->ops->txn_commit(s, err);
 }
 static inline void store_txn_rollback(struct store *s)
 {
     s->ops->txn_rollback(s);
+}
+static inline int store_org_insert(struct store *s, const struct organisation *o, fc_id_t *out,
+                                   struct fc_err *err)
+{
+    return s->ops->org_insert(s, o, out, err);
+}
+static inline int store_org_get(struct store *s, fc_id_t id, struct arena *a,
+                                struct organisation *out, struct fc_err *err)
+{
+    return s->ops->org_get(s, id, a, out, err);
+}
+static inline int store_org_get_by_name(struct store *s, const char *name, struct arena *a,
+                                        struct organisation *out, struct fc_err *err)
+{
+    return s->ops->org_get_by_name(s, name, a, out, err);
+}
+static inline int store_org_list(struct store *s, struct arena *a, struct organisation **out,
+                                 size_t *n, struct fc_err *err)
+{
+    return s->ops->org_list(s, a, out, n, err);
+}
+static inline int store_user_insert(struct store *s, const struct user *u, fc_id_t *out,
+                                    struct fc_err *err)
+{
+    return s->ops->user_insert(s, u, out, err);
+}
+static inline int store_user_get(struct store *s, fc_id_t id, struct arena *a, struct user *out,
+                                 struct fc_err *err)
+{
+    return s->ops->user_get(s, id, a, out, err);
+}
+static inline int store_user_get_by_name(struct store *s, const char *username, struct arena *a,
+                                         struct user *out, struct fc_err *err)
+{
+    return s->ops->user_get_by_name(s, username, a, out, err);
+}
+static inline int store_user_update(struct store *s, const struct user *u, struct fc_err *err)
+{
+    return s->ops->user_update(s, u, err);
+}
+static inline int store_user_list(struct store *s, struct arena *a, struct user **out, size_t *n,
+                                  struct fc_err *err)
+{
+    return s->ops->user_list(s, a, out, n, err);
+}
+static inline int store_session_insert(struct store *s, const struct session *se,
+                                       struct fc_err *err)
+{
+    return s->ops->session_insert(s, se, err);
+}
+static inline int store_session_get(struct store *s, const unsigned char token_hash[32],
+                                    struct session *out, struct fc_err *err)
+{
+    return s->ops->session_get(s, token_hash, out, err);
+}
+static inline int store_session_touch(struct store *s, const unsigned char token_hash[32],
+                                      fc_time_t now, struct fc_err *err)
+{
+    return s->ops->session_touch(s, token_hash, now, err);
+}
+static inline int store_session_delete(struct store *s, const unsigned char token_hash[32],
+                                       struct fc_err *err)
+{
+    return s->ops->session_delete(s, token_hash, err);
+}
+static inline int store_session_purge(struct store *s, fc_time_t now, size_t *out_n,
+                                      struct fc_err *err)
+{
+    return s->ops->session_purge(s, now, out_n, err);
+}
+static inline int store_person_insert(struct store *s, const struct person *p, fc_id_t *out,
+                                      struct fc_err *err)
+{
+    return s->ops->person_insert(s, p, out, err);
+}
+static inline int store_person_add_identifiers(struct store *s, const struct person *p,
+                                               struct fc_err *err)
+{
+    return s->ops->person_add_identifiers(s, p, err);
+}
+static inline int store_person_get(struct store *s, fc_id_t id, struct arena *a, struct person *out,
+                                   struct fc_err *err)
+{
+    return s->ops->person_get(s, id, a, out, err);
+}
+static inline int store_person_search(struct store *s, const struct person_query *q,
+                                      struct arena *a, fc_id_t **out, size_t *n, struct fc_err *err)
+{
+    return s->ops->person_search(s, q, a, out, n, err);
+}
+static inline int store_person_scan(struct store *s, store_person_cb cb, void *ctx,
+                                    struct fc_err *err)
+{
+    return s->ops->person_scan(s, cb, ctx, err);
+}
+static inline int store_person_set_merged(struct store *s, fc_id_t from, fc_id_t into,
+                                          struct fc_err *err)
+{
+    return s->ops->person_set_merged(s, from, into, err);
+}
+static inline int store_contact_insert(struct store *s, const struct contact *c, fc_id_t *out,
+                                       struct fc_err *err)
+{
+    return s->ops->contact_insert(s, c, out, err);
+}
+static inline int store_contact_get(struct store *s, fc_id_t id, struct arena *a,
+                                    struct contact *out, struct fc_err *err)
+{
+    return s->ops->contact_get(s, id, a, out, err);
+}
+static inline int store_contact_search(struct store *s, const struct contact_query *q,
+                                       struct arena *a, struct contact **out, size_t *n,
+                                       struct fc_err *err)
+{
+    return s->ops->contact_search(s, q, a, out, n, err);
+}
+static inline int store_contact_count(struct store *s, const struct contact_query *q, size_t *out,
+                                      struct fc_err *err)
+{
+    return s->ops->contact_count(s, q, out, err);
+}
+static inline int store_contact_set_incident(struct store *s, fc_id_t contact_id,
+                                             fc_id_t incident_id, struct fc_err *err)
+{
+    return s->ops->contact_set_incident(s, contact_id, incident_id, err);
+}
+static inline int store_contact_set_caller(struct store *s, fc_id_t contact_id,
+                                           fc_id_t caller_person_id, const char *match_snapshot,
+                                           struct fc_err *err)
+{
+    return s->ops->contact_set_caller(s, contact_id, caller_person_id, match_snapshot, err);
+}
+static inline int store_contact_scan(struct store *s, store_contact_cb cb, void *ctx,
+                                     struct fc_err *err)
+{
+    return s->ops->contact_scan(s, cb, ctx, err);
+}
+static inline int store_incident_insert(struct store *s, const struct incident *i, fc_id_t *out,
+                                        struct fc_err *err)
+{
+    return s->ops->incident_insert(s, i, out, err);
+}
+static inline int store_incident_update(struct store *s, const struct incident *i,
+                                        struct fc_err *err)
+{
+    return s->ops->incident_update(s, i, err);
+}
+static inline int store_incident_get(struct store *s, fc_id_t id, struct arena *a,
+                                     struct incident *out, struct fc_err *err)
+{
+    return s->ops->incident_get(s, id, a, out, err);
+}
+static inline int store_incident_search(struct store *s, const struct incident_query *q,
+                                        struct arena *a, struct incident **out, size_t *n,
+                                        struct fc_err *err)
+{
+    return s->ops->incident_search(s, q, a, out, n, err);
+}
+static inline int store_flag_insert(struct store *s, const struct flag *f, fc_id_t *out,
+                                    struct fc_err *err)
+{
+    return s->ops->flag_insert(s, f, out, err);
+}
+static inline int store_flag_get(struct store *s, fc_id_t id, struct arena *a, struct flag *out,
+                                 struct fc_err *err)
+{
+    return s->ops->flag_get(s, id, a, out, err);
+}
+static inline int store_flag_update(struct store *s, const struct flag *f, struct fc_err *err)
+{
+    return s->ops->flag_update(s, f, err);
+}
+static inline int store_flag_list_for_person(struct store *s, fc_id_t person_id, struct arena *a,
+                                             struct flag **out, size_t *n, struct fc_err *err)
+{
+    return s->ops->flag_list_for_person(s, person_id, a, out, n, err);
+}
+static inline int store_flag_scan(struct store *s, store_flag_cb cb, void *ctx, struct fc_err *err)
+{
+    return s->ops->flag_scan(s, cb, ctx, err);
+}
+static inline int store_audit_append(struct store *s, struct audit_event *ev, struct fc_err *err)
+{
+    return s->ops->audit_append(s, ev, err);
+}
+static inline int store_audit_list(struct store *s, const char *object_type, fc_id_t object_id,
+                                   fc_id_t actor_user_id, struct arena *a, struct audit_event **out,
+                                   size_t *n, struct fc_err *err)
+{
+    return s->ops->audit_list(s, object_type, object_id, actor_user_id, a, out, n, err);
+}
+static inline int store_audit_verify(struct store *s, int64_t *out_bad_seq, int64_t *out_count,
+                                     struct fc_err *err)
+{
+    return s->ops->audit_verify(s, out_bad_seq, out_count, err);
 }
 
 #endif

@@ -1,6 +1,12 @@
 /*
  * store/sqlite/sqlite_internal.h: what the SQLite backend's files share. Not for callers
  * outside src/store/sqlite.
+ *
+ * DESIGN: every statement has a fixed slot (enum sqlite_slot) and is prepared once per
+ * connection, on first use, then reset and reused. Connections are per thread, so a slot
+ * is never used by two threads at once. Transactions nest through txn_depth: the outermost
+ * level is BEGIN IMMEDIATE (so a writer takes SQLite's write lock up front and never
+ * deadlocks on upgrade), inner levels are SAVEPOINTs.
  */
 #ifndef FC_STORE_SQLITE_INTERNAL_H
 #define FC_STORE_SQLITE_INTERNAL_H
@@ -12,14 +18,90 @@
 
 #define SQLITE_MAX_STMTS 128
 
+/* One slot per cached statement; each sqlite_<entity>.c uses its own range. */
+enum sqlite_slot {
+    SLOT_EXISTS_ORG,
+    SLOT_EXISTS_USER,
+    SLOT_EXISTS_PERSON,
+    SLOT_EXISTS_INCIDENT,
+    /* sqlite_org.c */
+    SLOT_ORG_INSERT,
+    SLOT_ORG_GET,
+    SLOT_ORG_GET_BY_NAME,
+    SLOT_ORG_LIST,
+    /* sqlite_user.c */
+    SLOT_USER_INSERT,
+    SLOT_USER_GET,
+    SLOT_USER_GET_BY_NAME,
+    SLOT_USER_UPDATE,
+    SLOT_USER_LIST,
+    /* sqlite_session.c */
+    SLOT_SESSION_INSERT,
+    SLOT_SESSION_GET,
+    SLOT_SESSION_TOUCH,
+    SLOT_SESSION_DELETE,
+    SLOT_SESSION_PURGE,
+    /* sqlite_person.c */
+    SLOT_PERSON_INSERT,
+    SLOT_PERSON_GET,
+    SLOT_PERSON_SET_MERGED,
+    SLOT_NAME_INSERT,
+    SLOT_DOB_INSERT,
+    SLOT_PHONE_INSERT,
+    SLOT_EMAIL_INSERT,
+    SLOT_ADDRESS_INSERT,
+    SLOT_NAME_LIST,
+    SLOT_DOB_LIST,
+    SLOT_PHONE_LIST,
+    SLOT_EMAIL_LIST,
+    SLOT_ADDRESS_LIST,
+    SLOT_PERSON_SEARCH,
+    SLOT_SCAN_PERSON,
+    SLOT_SCAN_NAME,
+    SLOT_SCAN_DOB,
+    SLOT_SCAN_PHONE,
+    SLOT_SCAN_EMAIL,
+    SLOT_SCAN_ADDRESS,
+    /* sqlite_contact.c */
+    SLOT_CONTACT_INSERT,
+    SLOT_CONTACT_GET,
+    SLOT_CONTACT_SEARCH,
+    SLOT_CONTACT_COUNT,
+    SLOT_CONTACT_SET_INCIDENT,
+    SLOT_CONTACT_SET_CALLER,
+    SLOT_CONTACT_SCAN,
+    /* sqlite_incident.c */
+    SLOT_INCIDENT_INSERT,
+    SLOT_INCIDENT_UPDATE,
+    SLOT_INCIDENT_GET,
+    SLOT_INCIDENT_SEARCH,
+    SLOT_INCIDENT_PERSON_INSERT,
+    SLOT_INCIDENT_PERSON_DELETE,
+    SLOT_INCIDENT_PERSON_LIST,
+    /* sqlite_flag.c */
+    SLOT_FLAG_INSERT,
+    SLOT_FLAG_GET,
+    SLOT_FLAG_UPDATE,
+    SLOT_FLAG_LIST_FOR_PERSON,
+    SLOT_FLAG_SCAN,
+    /* sqlite_audit.c */
+    SLOT_AUDIT_LAST,
+    SLOT_AUDIT_INSERT,
+    SLOT_AUDIT_LIST,
+    SLOT_AUDIT_WALK,
+    SLOT_COUNT
+};
+_Static_assert(SLOT_COUNT <= SQLITE_MAX_STMTS, "raise SQLITE_MAX_STMTS");
+
 struct sqlite_store;
 
 /* One per thread: the connection and its cache of prepared statements. */
 struct sqlite_conn {
     sqlite3 *db;
     struct sqlite_store *owner;
-    struct sqlite_conn *next_all; /* every connection, for close */
-    sqlite3_stmt *stmts[SQLITE_MAX_STMTS]; /* indexed by the statement's slot */
+    struct sqlite_conn *next_all;          /* every connection, for close */
+    int txn_depth;                         /* 0 outside a transaction */
+    sqlite3_stmt *stmts[SQLITE_MAX_STMTS]; /* indexed by enum sqlite_slot */
 };
 
 struct sqlite_store {
@@ -32,11 +114,140 @@ struct sqlite_store {
 
 /* The calling thread's connection, opened on first use. */
 int sqlite_conn_get(struct sqlite_store *ss, struct sqlite_conn **out, struct fc_err *err);
+static inline int sqlite_conn_of(struct store *s, struct sqlite_conn **out, struct fc_err *err)
+{
+    return sqlite_conn_get((struct sqlite_store *)s, out, err);
+}
 /* Finalizes the connection's cached statements. */
 void sqlite_conn_finalize(struct sqlite_conn *c);
-/* Maps an SQLite result code to an fc_status and message ("what" says which operation). */
+
+/*
+ * The statement in `slot`, prepared from `sql` on first use, reset and with bindings
+ * cleared. Borrowed: valid until the connection closes.
+ */
+int sqlite_stmt(struct sqlite_conn *c, enum sqlite_slot slot, const char *sql, sqlite3_stmt **out,
+                struct fc_err *err);
+
+/*
+ * Maps an SQLite result code to an fc_status and message ("what" says which operation).
+ * Constraint failures name the column in err->field: NOT NULL, CHECK (constraints are
+ * named after their column), UNIQUE and PRIMARY KEY. Full, read-only, busy -> FC_EUNAVAIL.
+ */
 int sqlite_status(sqlite3 *db, int rc, const char *what, struct fc_err *err);
+/* Steps a write statement to completion and maps its result. */
+int sqlite_exec_stmt(struct sqlite_conn *c, sqlite3_stmt *st, const char *what, struct fc_err *err);
+
+/* A reference an insert makes: the column, the table it points to (by slot) and the id. */
+struct sqlite_ref {
+    const char *field;
+    enum sqlite_slot exists_slot; /* SLOT_EXISTS_* */
+    fc_id_t id;                   /* 0: NULL, not checked */
+};
+/*
+ * After a FOREIGN KEY failure, finds which reference points nowhere and reports it as
+ * FC_EINVAL naming the column (SQLite's own message does not say which).
+ */
+int sqlite_ref_explain(struct sqlite_conn *c, const struct sqlite_ref *refs, size_t n,
+                       const char *what, struct fc_err *err);
+
+/* Nested transactions on the thread's connection (see DESIGN above). */
+int sqlite_tx_begin(struct sqlite_conn *c, struct fc_err *err);
+/* Ends the innermost level: commits (releases) when rc is FC_OK, else rolls it back.
+ * Returns rc, or the commit's failure. */
+int sqlite_tx_end(struct sqlite_conn *c, int rc, struct fc_err *err);
+
+/*
+ * A read snapshot for ops that run several SELECTs: opens a deferred transaction when
+ * none is open (counted in txn_depth, so ops called meanwhile nest as savepoints).
+ * *own says whether sqlite_read_end must close it.
+ */
+int sqlite_read_begin(struct sqlite_conn *c, bool *own, struct fc_err *err);
+void sqlite_read_end(struct sqlite_conn *c, bool own);
+
 int sqlite_user_version(sqlite3 *db, int *out, struct fc_err *err);
-void sqlite_txn_rollback_impl(struct store *s);
+/* The highest migration number embedded in this binary. */
+int sqlite_latest_version(void);
+
+/* Binding helpers: NULL strings, 0 ids / times and NaN coordinates bind as SQL NULL. */
+int sqlite_bind_text(sqlite3_stmt *st, int i, const char *v);
+int sqlite_bind_id(sqlite3_stmt *st, int i, fc_id_t v);
+int sqlite_bind_double(sqlite3_stmt *st, int i, double v);
+/* Column helpers: copies into the arena; NULL stays NULL (or 0, NaN). */
+char *sqlite_col_text(sqlite3_stmt *st, int i, struct arena *a);
+fc_id_t sqlite_col_id(sqlite3_stmt *st, int i);
+double sqlite_col_double(sqlite3_stmt *st, int i);
+
+/* Grows arr (of n elements of `size` bytes, capacity *cap) in the arena; NULL when out of
+ * memory. Arena memory is not freed piecemeal, so the old array is simply abandoned. */
+void *sqlite_grow(struct arena *a, void *arr, size_t size, size_t n, size_t *cap);
+
+/* Entity operations, defined in sqlite_<entity>.c and put in the ops table. */
+int sqlite_org_insert(struct store *s, const struct organisation *o, fc_id_t *out,
+                      struct fc_err *err);
+int sqlite_org_get(struct store *s, fc_id_t id, struct arena *a, struct organisation *out,
+                   struct fc_err *err);
+int sqlite_org_get_by_name(struct store *s, const char *name, struct arena *a,
+                           struct organisation *out, struct fc_err *err);
+int sqlite_org_list(struct store *s, struct arena *a, struct organisation **out, size_t *n,
+                    struct fc_err *err);
+int sqlite_user_insert(struct store *s, const struct user *u, fc_id_t *out, struct fc_err *err);
+int sqlite_user_get(struct store *s, fc_id_t id, struct arena *a, struct user *out,
+                    struct fc_err *err);
+int sqlite_user_get_by_name(struct store *s, const char *username, struct arena *a,
+                            struct user *out, struct fc_err *err);
+int sqlite_user_update(struct store *s, const struct user *u, struct fc_err *err);
+int sqlite_user_list(struct store *s, struct arena *a, struct user **out, size_t *n,
+                     struct fc_err *err);
+int sqlite_session_insert(struct store *s, const struct session *se, struct fc_err *err);
+int sqlite_session_get(struct store *s, const unsigned char token_hash[32], struct session *out,
+                       struct fc_err *err);
+int sqlite_session_touch(struct store *s, const unsigned char token_hash[32], fc_time_t now,
+                         struct fc_err *err);
+int sqlite_session_delete(struct store *s, const unsigned char token_hash[32], struct fc_err *err);
+int sqlite_session_purge(struct store *s, fc_time_t now, size_t *out_n, struct fc_err *err);
+int sqlite_person_insert(struct store *s, const struct person *p, fc_id_t *out, struct fc_err *err);
+int sqlite_person_add_identifiers(struct store *s, const struct person *p, struct fc_err *err);
+int sqlite_person_get(struct store *s, fc_id_t id, struct arena *a, struct person *out,
+                      struct fc_err *err);
+int sqlite_person_search(struct store *s, const struct person_query *q, struct arena *a,
+                         fc_id_t **out, size_t *n, struct fc_err *err);
+int sqlite_person_scan(struct store *s, store_person_cb cb, void *ctx, struct fc_err *err);
+int sqlite_person_set_merged(struct store *s, fc_id_t from, fc_id_t into, struct fc_err *err);
+int sqlite_contact_insert(struct store *s, const struct contact *c, fc_id_t *out,
+                          struct fc_err *err);
+int sqlite_contact_get(struct store *s, fc_id_t id, struct arena *a, struct contact *out,
+                       struct fc_err *err);
+int sqlite_contact_search(struct store *s, const struct contact_query *q, struct arena *a,
+                          struct contact **out, size_t *n, struct fc_err *err);
+int sqlite_contact_count(struct store *s, const struct contact_query *q, size_t *out,
+                         struct fc_err *err);
+int sqlite_contact_set_incident(struct store *s, fc_id_t contact_id, fc_id_t incident_id,
+                                struct fc_err *err);
+int sqlite_contact_set_caller(struct store *s, fc_id_t contact_id, fc_id_t caller_person_id,
+                              const char *match_snapshot, struct fc_err *err);
+int sqlite_contact_scan(struct store *s, store_contact_cb cb, void *ctx, struct fc_err *err);
+int sqlite_incident_insert(struct store *s, const struct incident *i, fc_id_t *out,
+                           struct fc_err *err);
+int sqlite_incident_update(struct store *s, const struct incident *i, struct fc_err *err);
+int sqlite_incident_get(struct store *s, fc_id_t id, struct arena *a, struct incident *out,
+                        struct fc_err *err);
+int sqlite_incident_search(struct store *s, const struct incident_query *q, struct arena *a,
+                           struct incident **out, size_t *n, struct fc_err *err);
+int sqlite_flag_insert(struct store *s, const struct flag *f, fc_id_t *out, struct fc_err *err);
+int sqlite_flag_get(struct store *s, fc_id_t id, struct arena *a, struct flag *out,
+                    struct fc_err *err);
+int sqlite_flag_update(struct store *s, const struct flag *f, struct fc_err *err);
+int sqlite_flag_list_for_person(struct store *s, fc_id_t person_id, struct arena *a,
+                                struct flag **out, size_t *n, struct fc_err *err);
+int sqlite_flag_scan(struct store *s, store_flag_cb cb, void *ctx, struct fc_err *err);
+int sqlite_audit_append(struct store *s, struct audit_event *ev, struct fc_err *err);
+int sqlite_audit_list(struct store *s, const char *object_type, fc_id_t object_id,
+                      fc_id_t actor_user_id, struct arena *a, struct audit_event **out, size_t *n,
+                      struct fc_err *err);
+int sqlite_audit_verify(struct store *s, int64_t *out_bad_seq, int64_t *out_count,
+                        struct fc_err *err);
+int sqlite_backup(struct store *s, const char *dest_path, struct fc_err *err);
+int sqlite_restore(struct store *s, const char *src_path, struct fc_err *err);
+int sqlite_check(struct store *s, struct fc_err *err);
 
 #endif

@@ -31,15 +31,15 @@ static int conn_open(struct sqlite_store *ss, struct sqlite_conn **out, struct f
     struct sqlite_conn *c = calloc(1, sizeof(*c));
     if (c == NULL)
         return err_set(err, FC_ENOMEM, "", "out of memory opening the database");
-    int rc = sqlite3_open_v2(ss->path, &c->db,
-                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                             NULL);
+    int rc = sqlite3_open_v2(
+        ss->path, &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
     if (rc != SQLITE_OK) {
         err_set(err, FC_EUNAVAIL, "store", "cannot open database: %s", sqlite3_errstr(rc));
         sqlite3_close_v2(c->db);
         free(c);
         return FC_EUNAVAIL;
     }
+    sqlite3_extended_result_codes(c->db, 1);
     sqlite3_busy_timeout(c->db, BUSY_TIMEOUT_MS);
     static const char *pragmas = "PRAGMA journal_mode=WAL;"
                                  "PRAGMA synchronous=FULL;"
@@ -47,8 +47,7 @@ static int conn_open(struct sqlite_store *ss, struct sqlite_conn **out, struct f
                                  "PRAGMA temp_store=MEMORY;";
     rc = sqlite3_exec(c->db, pragmas, NULL, NULL, NULL);
     if (rc != SQLITE_OK) {
-        err_set(err, FC_EUNAVAIL, "store", "cannot configure database: %s",
-                sqlite3_errmsg(c->db));
+        err_set(err, FC_EUNAVAIL, "store", "cannot configure database: %s", sqlite3_errmsg(c->db));
         sqlite3_close_v2(c->db);
         free(c);
         return FC_EUNAVAIL;
@@ -75,77 +74,102 @@ int sqlite_conn_get(struct sqlite_store *ss, struct sqlite_conn **out, struct fc
     return FC_OK;
 }
 
-int sqlite_status(sqlite3 *db, int rc, const char *what, struct fc_err *err)
+#define MIGRATIONS_PREFIX "src/store/sqlite/migrations/"
+
+int sqlite_latest_version(void)
 {
-    int primary = rc & 0xff;
-    switch (primary) {
-    case SQLITE_OK:
-    case SQLITE_DONE:
-    case SQLITE_ROW:
-        return FC_OK;
-    case SQLITE_CONSTRAINT:
-        if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY)
-            return err_set(err, FC_ECONFLICT, "", "%s: already exists", what);
-        return err_set(err, FC_EINVAL, "", "%s: %s", what, sqlite3_errmsg(db));
-    case SQLITE_BUSY:
-    case SQLITE_LOCKED:
-        return err_set(err, FC_EUNAVAIL, "", "%s: database busy, try again", what);
-    case SQLITE_FULL:
-        return err_set(err, FC_EUNAVAIL, "", "%s: disk full", what);
-    case SQLITE_READONLY:
-        return err_set(err, FC_EUNAVAIL, "", "%s: database is read-only", what);
-    case SQLITE_IOERR:
-    case SQLITE_CANTOPEN:
-        return err_set(err, FC_EUNAVAIL, "", "%s: storage error (%s)", what, sqlite3_errstr(rc));
-    default:
-        return err_set(err, FC_EINTERNAL, "", "%s: %s", what, sqlite3_errmsg(db));
+    size_t plen = strlen(MIGRATIONS_PREFIX);
+    int latest = 0;
+    for (const struct asset *a = fc_assets; a->path; a++) {
+        if (strncmp(a->path, MIGRATIONS_PREFIX, plen) == 0 && atoi(a->path + plen) > latest)
+            latest = atoi(a->path + plen);
     }
+    return latest;
 }
 
-/* Applies every embedded migration newer than user_version, each in its own transaction. */
-static int sqlite_migrate(struct store *s, int *out_version, struct fc_err *err)
+static const struct asset *migration_find(int version)
 {
-    struct sqlite_store *ss = (struct sqlite_store *)s;
+    size_t plen = strlen(MIGRATIONS_PREFIX);
+    for (const struct asset *a = fc_assets; a->path; a++) {
+        if (strncmp(a->path, MIGRATIONS_PREFIX, plen) == 0 && atoi(a->path + plen) == version)
+            return a;
+    }
+    return NULL;
+}
+
+/*
+ * Applies migration `next` unless the schema is already there. The version is read again
+ * under the write lock, so two processes migrating at once apply each step once.
+ */
+static int migrate_step(struct sqlite_conn *c, int next, const struct asset *m, bool *applied,
+                        struct fc_err *err)
+{
+    char *msg = NULL;
+    int version = 0;
+    *applied = false;
+    if (sqlite3_exec(c->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+        return sqlite_status(c->db, sqlite3_extended_errcode(c->db), "migrate", err);
+    int rc = sqlite_user_version(c->db, &version, err);
+    if (rc != FC_OK || version >= next)
+        goto out;
+    char *sql;
+    if (asprintf(&sql, "%s\n;PRAGMA user_version=%d;", (const char *)m->start, next) < 0) {
+        rc = err_set(err, FC_ENOMEM, "", "out of memory migrating");
+        goto out;
+    }
+    int src = sqlite3_exec(c->db, sql, NULL, NULL, &msg);
+    free(sql);
+    if (src != SQLITE_OK) {
+        rc = err_set(err, FC_EINTERNAL, "store", "migration %d failed: %s", next,
+                     msg ? msg : sqlite3_errstr(src));
+        sqlite3_free(msg);
+        goto out;
+    }
+    *applied = true;
+out:
+    if (rc == FC_OK && sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+        rc = sqlite_status(c->db, sqlite3_extended_errcode(c->db), "migrate", err);
+    if (rc != FC_OK && !sqlite3_get_autocommit(c->db))
+        sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+    return rc;
+}
+
+int store_sqlite_migrate_to(struct store *s, int target, int *out_version, struct fc_err *err)
+{
     struct sqlite_conn *c;
-    int rc = sqlite_conn_get(ss, &c, err);
+    int rc = sqlite_conn_of(s, &c, err);
     if (rc != FC_OK)
         return rc;
+    if (c->txn_depth != 0)
+        return err_set(err, FC_EINTERNAL, "", "migrate called inside a transaction");
     int version = 0;
     rc = sqlite_user_version(c->db, &version, err);
     if (rc != FC_OK)
         return rc;
-    const char *prefix = "src/store/sqlite/migrations/";
-    size_t plen = strlen(prefix);
-    for (int next = version + 1;; next++) {
-        const struct asset *found = NULL;
-        for (const struct asset *a = fc_assets; a->path; a++) {
-            if (strncmp(a->path, prefix, plen) == 0 && atoi(a->path + plen) == next) {
-                found = a;
-                break;
-            }
-        }
-        if (found == NULL)
+    if (version > sqlite_latest_version())
+        return err_set(err, FC_EUNAVAIL, "store",
+                       "database schema %d is newer than this program (%d)", version,
+                       sqlite_latest_version());
+    for (int next = version + 1; target <= 0 || next <= target; next++) {
+        const struct asset *m = migration_find(next);
+        if (m == NULL)
             break;
-        char *sql;
-        if (asprintf(&sql, "BEGIN IMMEDIATE;%s\n;PRAGMA user_version=%d;COMMIT;",
-                     (const char *)found->start, next) < 0)
-            return err_set(err, FC_ENOMEM, "", "out of memory migrating");
-        char *msg = NULL;
-        int src = sqlite3_exec(c->db, sql, NULL, NULL, &msg);
-        free(sql);
-        if (src != SQLITE_OK) {
-            err_set(err, FC_EINTERNAL, "store", "migration %d failed: %s", next,
-                    msg ? msg : sqlite3_errstr(src));
-            sqlite3_free(msg);
-            sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
-            return FC_EINTERNAL;
-        }
-        log_emit(LOG_INFO, "store.migrate", "backend=sqlite version=%d", next);
+        bool applied;
+        rc = migrate_step(c, next, m, &applied, err);
+        if (rc != FC_OK)
+            return rc;
+        if (applied)
+            log_emit(LOG_INFO, "store.migrate", "backend=sqlite version=%d", next);
         version = next;
     }
     if (out_version)
         *out_version = version;
     return FC_OK;
+}
+
+static int sqlite_migrate(struct store *s, int *out_version, struct fc_err *err)
+{
+    return store_sqlite_migrate_to(s, 0, out_version, err);
 }
 
 int sqlite_user_version(sqlite3 *db, int *out, struct fc_err *err)
@@ -168,36 +192,30 @@ static int sqlite_schema_version(struct store *s, int *out, struct fc_err *err)
     return sqlite_user_version(c->db, out, err);
 }
 
-static int txn_exec(struct store *s, const char *sql, struct fc_err *err)
-{
-    struct sqlite_conn *c;
-    int rc = sqlite_conn_get((struct sqlite_store *)s, &c, err);
-    if (rc != FC_OK)
-        return rc;
-    rc = sqlite3_exec(c->db, sql, NULL, NULL, NULL);
-    return sqlite_status(c->db, rc, sql, err);
-}
-
 static int sqlite_txn_begin(struct store *s, struct fc_err *err)
 {
-    return txn_exec(s, "BEGIN IMMEDIATE", err);
+    struct sqlite_conn *c;
+    int rc = sqlite_conn_of(s, &c, err);
+    return rc == FC_OK ? sqlite_tx_begin(c, err) : rc;
 }
 
 static int sqlite_txn_commit(struct store *s, struct fc_err *err)
 {
-    int rc = txn_exec(s, "COMMIT", err);
+    struct sqlite_conn *c;
+    int rc = sqlite_conn_of(s, &c, err);
     if (rc != FC_OK)
-        sqlite_txn_rollback_impl(s);
-    return rc;
+        return rc;
+    if (c->txn_depth == 0)
+        return err_set(err, FC_EINTERNAL, "", "commit without a transaction");
+    return sqlite_tx_end(c, FC_OK, err);
 }
 
-void sqlite_txn_rollback_impl(struct store *s)
+static void sqlite_txn_rollback(struct store *s)
 {
     struct sqlite_conn *c;
-    if (sqlite_conn_get((struct sqlite_store *)s, &c, NULL) != FC_OK)
+    if (sqlite_conn_of(s, &c, NULL) != FC_OK || c->txn_depth == 0)
         return;
-    if (!sqlite3_get_autocommit(c->db))
-        sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+    sqlite_tx_end(c, FC_EINTERNAL, NULL);
 }
 
 static void sqlite_close(struct store *s)
@@ -215,20 +233,57 @@ static void sqlite_close(struct store *s)
     free(ss);
 }
 
-static void sqlite_txn_rollback(struct store *s)
-{
-    sqlite_txn_rollback_impl(s);
-}
-
 /* Entity operations are defined in sqlite_<entity>.c and declared in sqlite_internal.h. */
 static const struct store_ops sqlite_ops = {
     .name = "sqlite",
     .migrate = sqlite_migrate,
     .schema_version = sqlite_schema_version,
+    .backup = sqlite_backup,
+    .restore = sqlite_restore,
+    .check = sqlite_check,
     .close = sqlite_close,
     .txn_begin = sqlite_txn_begin,
     .txn_commit = sqlite_txn_commit,
     .txn_rollback = sqlite_txn_rollback,
+    .org_insert = sqlite_org_insert,
+    .org_get = sqlite_org_get,
+    .org_get_by_name = sqlite_org_get_by_name,
+    .org_list = sqlite_org_list,
+    .user_insert = sqlite_user_insert,
+    .user_get = sqlite_user_get,
+    .user_get_by_name = sqlite_user_get_by_name,
+    .user_update = sqlite_user_update,
+    .user_list = sqlite_user_list,
+    .session_insert = sqlite_session_insert,
+    .session_get = sqlite_session_get,
+    .session_touch = sqlite_session_touch,
+    .session_delete = sqlite_session_delete,
+    .session_purge = sqlite_session_purge,
+    .person_insert = sqlite_person_insert,
+    .person_add_identifiers = sqlite_person_add_identifiers,
+    .person_get = sqlite_person_get,
+    .person_search = sqlite_person_search,
+    .person_scan = sqlite_person_scan,
+    .person_set_merged = sqlite_person_set_merged,
+    .contact_insert = sqlite_contact_insert,
+    .contact_get = sqlite_contact_get,
+    .contact_search = sqlite_contact_search,
+    .contact_count = sqlite_contact_count,
+    .contact_set_incident = sqlite_contact_set_incident,
+    .contact_set_caller = sqlite_contact_set_caller,
+    .contact_scan = sqlite_contact_scan,
+    .incident_insert = sqlite_incident_insert,
+    .incident_update = sqlite_incident_update,
+    .incident_get = sqlite_incident_get,
+    .incident_search = sqlite_incident_search,
+    .flag_insert = sqlite_flag_insert,
+    .flag_get = sqlite_flag_get,
+    .flag_update = sqlite_flag_update,
+    .flag_list_for_person = sqlite_flag_list_for_person,
+    .flag_scan = sqlite_flag_scan,
+    .audit_append = sqlite_audit_append,
+    .audit_list = sqlite_audit_list,
+    .audit_verify = sqlite_audit_verify,
 };
 
 int store_sqlite_open(const char *path, struct store **out, struct fc_err *err)

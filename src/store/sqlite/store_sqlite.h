@@ -14,4 +14,10 @@
 /* Opens (creating if needed) the database file at path. Does not migrate. */
 int store_sqlite_open(const char *path, struct store **out, struct fc_err *err);
 
+/*
+ * Applies the embedded migrations up to and including `target` (0: all). For tests that
+ * upgrade from each earlier version; the store op `migrate` is the normal way in.
+ */
+int store_sqlite_migrate_to(struct store *s, int target, int *out_version, struct fc_err *err);
+
 #endif
