@@ -13,17 +13,8 @@
 #include <stdio.h>
 #include <string.h>
 
-const struct ui_question ui_screening_questions[] = {
-    { "S1", "Has this happened to you before?" },
-    { "S2", "Have you reported it to anyone else (council, landlord)?" },
-    { "S3", "Do you feel you are being targeted?" },
-    { "S4", "Does anyone in your household have a disability or long-term illness?" },
-    { "S5", "Do you think it is because of race, religion, disability, sexual orientation or "
-            "transgender identity?" },
-    { "S6", "Do you feel safe in your home right now?" },
-    { "S7", "Is it affecting your health or daily life?" },
-    { NULL, NULL },
-};
+#include "domain/grading/grading.h"
+#include "domain/risk/risk.h"
 
 struct option {
     const char *value;
@@ -55,7 +46,7 @@ static const struct option grades[] = {
     { "emergency", "Emergency" },
     { "priority", "Priority" },
     { "scheduled", "Scheduled" },
-    { "resolved", "Resolved at first contact" },
+    { "resolved_first_contact", "Resolved at first contact" },
     { NULL, NULL },
 };
 
@@ -283,14 +274,14 @@ void ui_call_score_render(struct html *h, const struct ui_screening_view *v)
     html_close(h, "div");
 }
 
-static void screening_questions(struct html *h, const struct ui_call_form *f)
+static void screening_questions(struct html *h, const struct ui_screening_view *v)
 {
     html_open(h, "div", "id", "screening-questions", "hx-post", "/call/screening", "hx-trigger",
               "change", "hx-target", "#score", "hx-include", "#call-form", NULL);
     bool reveal = true; /* show answered questions and the first unanswered one */
-    size_t n = 0;
-    for (const struct ui_question *q = ui_screening_questions; q->id; q++, n++) {
-        char ans = f && f->answers ? f->answers[n] : 0;
+    for (size_t n = 0; n < v->n_questions; n++) {
+        const struct ui_question *q = &v->questions[n];
+        char ans = v->answers ? v->answers[n] : 0;
         char name[16], yes_id[24], no_id[24];
         snprintf(name, sizeof(name), "answer_%s", q->id);
         snprintf(yes_id, sizeof(yes_id), "q-%s-y", q->id);
@@ -400,7 +391,8 @@ void ui_call_render(struct html *h, const struct ui_page *page, const struct ui_
     html_elem(h, "h2", "Risk screening", "id", "h-screen", NULL);
     html_elem(h, "p", "Ask each question in turn; the outcome builds up as you answer.", "class",
               "hint", NULL);
-    screening_questions(h, f);
+    if (screening)
+        screening_questions(h, screening);
     html_open(h, "div", "id", "score", "aria-live", "polite", NULL);
     if (screening)
         ui_call_score_render(h, screening);
@@ -424,4 +416,129 @@ void ui_call_render(struct html *h, const struct ui_page *page, const struct ui_
     html_close(h, "div");
     html_close(h, "form");
     ui_page_end(h);
+}
+
+struct ui_question_list ui_call_questions(const struct risk_config *risk, struct arena *a)
+{
+    struct ui_question_list out = { NULL, 0 };
+    struct ui_question *qs = arena_alloc(a, sizeof(*qs) * (risk->n_screening + 1));
+    if (qs == NULL)
+        return out;
+    for (size_t i = 0; i < risk->n_screening; i++) {
+        qs[i].id = risk->screening[i].id;
+        qs[i].text = risk->screening[i].text;
+    }
+    out.questions = qs;
+    out.n = risk->n_screening;
+    return out;
+}
+
+/* The value of one fact the outcome rules name: a question's answer or a system fact. */
+static const char *fact_value(const struct risk_answers *ans, const struct risk_facts *facts,
+                              const char *id)
+{
+    if (strcmp(id, "repeat") == 0)
+        return facts->prior_contacts_12m >= 1 ? "yes" : "no";
+    if (strcmp(id, "flag_in_force") == 0)
+        return facts->flag_in_force ? "yes" : "no";
+    if (strcmp(id, "repeat_location") == 0)
+        return facts->is_repeat_location ? "yes" : "no";
+    for (size_t i = 0; i < ans->n; i++) {
+        if (strcmp(ans->a[i].id, id) == 0)
+            return ans->a[i].value;
+    }
+    return NULL;
+}
+
+/* One term in plain words: "S5 yes", "1 earlier contact in 12 months". */
+static char *term_words(struct arena *a, const struct risk_facts *facts, const char *id,
+                        const char *value)
+{
+    if (strcmp(id, "repeat") == 0)
+        return arena_sprintf(a, "%d earlier contact%s in 12 months", facts->prior_contacts_12m,
+                             facts->prior_contacts_12m == 1 ? "" : "s");
+    if (strcmp(id, "flag_in_force") == 0)
+        return arena_strdup(a, "a flag is in force");
+    if (strcmp(id, "repeat_location") == 0)
+        return arena_strdup(a, "a repeat location");
+    return arena_sprintf(a, "%s answered %s", id, value);
+}
+
+int ui_call_screening_build(const struct risk_config *risk, const struct grading_config *grading,
+                            ui_form_get_fn get, void *ctx, const struct risk_facts *facts,
+                            struct arena *a, struct ui_screening_view *out, struct fc_err *err)
+{
+    memset(out, 0, sizeof(*out));
+    struct ui_question_list ql = ui_call_questions(risk, a);
+    char *answers = arena_alloc(a, risk->n_screening + 1);
+    const char **why = arena_alloc(a, sizeof(*why) * (RISK_MAX_CONDS * 2 + RISK_MAX_ESCALATIONS));
+    if (ql.questions == NULL || answers == NULL || why == NULL)
+        return err_set(err, FC_ENOMEM, "", "out of memory");
+
+    struct risk_answers ans = { 0 };
+    for (size_t i = 0; i < risk->n_screening; i++) {
+        char field[32];
+        snprintf(field, sizeof(field), "answer_%s", risk->screening[i].id);
+        const char *v = get(ctx, field);
+        if (v == NULL || v[0] == '\0')
+            continue;
+        if (strcmp(v, "y") != 0 && strcmp(v, "n") != 0)
+            return err_set(err, FC_EINVAL, field, "must be y or n");
+        answers[i] = v[0];
+        int rc = risk_answers_add(risk, "screening", &ans, risk->screening[i].id,
+                                  v[0] == 'y' ? "yes" : "no", err);
+        if (rc != FC_OK)
+            return rc;
+    }
+
+    struct risk_result res;
+    risk_screen(risk, &ans, facts, &res);
+
+    size_t n_why = 0;
+    for (size_t c = 0; c < risk->n_screen_conds; c++) {
+        const struct risk_cond *cond = &risk->screen_full_if[c];
+        bool holds = cond->n_terms > 0;
+        for (size_t t = 0; t < cond->n_terms && holds; t++) {
+            const char *v = fact_value(&ans, facts, cond->terms[t].id);
+            holds = v && strcmp(v, cond->terms[t].value) == 0;
+        }
+        if (!holds)
+            continue;
+        char *line = arena_strdup(a, "");
+        for (size_t t = 0; t < cond->n_terms && line; t++)
+            line = arena_sprintf(a, "%s%s%s", line, t ? " and " : "",
+                                 term_words(a, facts, cond->terms[t].id, cond->terms[t].value));
+        if (line)
+            why[n_why++] = line;
+    }
+    for (size_t f = 0; f < res.n_fired; f++)
+        why[n_why++] = arena_sprintf(a, "escalation \"%s\": risk at least %s", res.fired[f].id,
+                                     risk_level_name(res.fired[f].floor));
+
+    out->questions = ql.questions;
+    out->n_questions = ql.n;
+    out->answers = answers;
+    out->prior_contacts_12m = facts->prior_contacts_12m;
+    out->flags_in_force = facts->flag_in_force ? 1 : 0;
+    out->is_repeat_location = facts->is_repeat_location;
+    out->needs_full = res.needs_full;
+    out->why = why;
+    out->n_why = n_why;
+
+    const char *category = get(ctx, "category");
+    static const char *const cat_names[] = { "personal", "nuisance", "environmental" };
+    for (int c = 0; category && c < 3; c++) {
+        if (strcmp(category, cat_names[c]) != 0)
+            continue;
+        struct grading_input gin = { .category = (enum nsir_category)c,
+                                     .has_risk = true,
+                                     .risk = res.level,
+                                     .risk_actions = res.actions };
+        struct grading_suggestion sug;
+        int rc = grading_suggest(grading, &gin, &sug, err);
+        if (rc != FC_OK)
+            return rc;
+        out->suggested_grade = grading_grade_name(sug.grade);
+    }
+    return FC_OK;
 }

@@ -16,6 +16,10 @@
 #include "http/html.h"
 #include "store/model.h"
 
+struct risk_config;
+struct grading_config;
+struct risk_facts;
+
 /* ---- login (ui_login.c) ---- */
 
 /* The sign-in page; username is put back after a failed attempt, error is shown above. */
@@ -83,7 +87,7 @@ struct ui_question {
 struct ui_screening_view {
     const struct ui_question *questions;
     size_t n_questions;
-    const char *answers;     /* n_questions entries */
+    const char *answers;     /* n_questions entries: 'y', 'n' or 0 */
     int prior_contacts_12m;  /* added unasked */
     int flags_in_force;
     bool is_repeat_location;
@@ -105,11 +109,31 @@ struct ui_call_form {
     const struct fc_err *error; /* the one field in error, or NULL */
 };
 
+/* The questions to ask, for rendering (from the risk configuration). */
+struct ui_question_list {
+    const struct ui_question *questions;
+    size_t n;
+};
+
 /* The whole call screen. lookup and screening are the current fragments (may be NULL). */
 void ui_call_render(struct html *h, const struct ui_page *page, const struct ui_call_form *form,
                     const struct ui_lookup_view *lookup, const struct ui_screening_view *screening);
 
-/* The screening questions in asking order, ended by {NULL, NULL}. */
-extern const struct ui_question ui_screening_questions[];
+/* The screening questions of a risk configuration, in asking order, in arena a. */
+struct ui_question_list ui_call_questions(const struct risk_config *risk, struct arena *a);
+
+/* Reads one submitted form field by name; NULL when absent. */
+typedef const char *(*ui_form_get_fn)(void *ctx, const char *name);
+
+/*
+ * Builds the screening view from the submitted form (fields answer_S1.. "y"/"n", category)
+ * and what the system knows unasked, using the risk and grading services: the outcome is
+ * risk_screen()'s, the reasons are the outcome rules and escalations that fired, and the
+ * suggested grade is grading_suggest()'s (NULL until a category is chosen). Questions and
+ * answers are allocated in arena a. FC_EINVAL names the field of a bad answer.
+ */
+int ui_call_screening_build(const struct risk_config *risk, const struct grading_config *grading,
+                            ui_form_get_fn get, void *ctx, const struct risk_facts *facts,
+                            struct arena *a, struct ui_screening_view *out, struct fc_err *err);
 
 #endif

@@ -9,7 +9,15 @@
 #include <string.h>
 
 #include "api/ui_screens.h"
+#include "domain/grading/grading.h"
+#include "domain/risk/risk.h"
 #include "util/timeutil.h"
+
+static const struct ui_question questions7[] = {
+    { "S1", "Has this happened to you before?" }, { "S2", "Reported elsewhere?" },
+    { "S3", "Targeted?" }, { "S4", "Disability?" }, { "S5", "Hate?" }, { "S6", "Safe?" },
+    { "S7", "Health?" },
+};
 
 static const char *render_login(struct arena *a, const char *user, const char *error)
 {
@@ -168,10 +176,12 @@ static void test_ui_call_screen_fields_lookup_and_keeps_values(void **state)
     struct fc_err err;
     err_set(&err, FC_EINVAL, "category", "choose a category");
     struct ui_call_form f = { .name = "Jon Smyth", .description = "<b>loud</b>",
-                              .answers = "yn\0\0\0\0", .error = &err };
+                              .error = &err };
+    struct ui_screening_view sv = { .questions = questions7, .n_questions = 7,
+                                    .answers = "yn\0\0\0\0\0" };
     struct html h;
     html_init(&h, &a, 0);
-    ui_call_render(&h, &page, &f, NULL, NULL);
+    ui_call_render(&h, &page, &f, NULL, &sv);
     const char *s = html_finish(&h, NULL);
     assert_non_null(s);
     assert_non_null(strstr(s, "hx-trigger=\"keyup changed delay:120ms, change\""));
@@ -193,7 +203,7 @@ static void test_ui_score_shows_outcome_in_words(void **state)
     struct arena a;
     arena_init(&a, 0);
     const char *why[] = { "1 earlier contact in 12 months" };
-    struct ui_screening_view v = { .questions = ui_screening_questions, .n_questions = 7,
+    struct ui_screening_view v = { .questions = questions7, .n_questions = 7,
                                    .answers = "yy\0\0\0\0\0", .prior_contacts_12m = 1,
                                    .needs_full = true, .why = why, .n_why = 1,
                                    .suggested_grade = "priority" };
@@ -229,6 +239,93 @@ static void test_ui_time_format_uses_uk_summer_time(void **state)
     assert_string_equal(buf, "2026-10-25 01:00");
 }
 
+struct form_fields {
+    const char *names[10];
+    const char *values[10];
+};
+
+static const char *form_get(void *ctx, const char *name)
+{
+    struct form_fields *f = ctx;
+    for (int i = 0; i < 10 && f->names[i]; i++) {
+        if (strcmp(f->names[i], name) == 0)
+            return f->values[i];
+    }
+    return NULL;
+}
+
+static void test_ui_screening_build_repeat_caller_needs_full_assessment(void **state)
+{
+    (void)state;
+    struct arena a;
+    arena_init(&a, 0);
+    struct fc_err err;
+    struct risk_config *risk = calloc(1, sizeof(*risk));
+    struct grading_config grading;
+    assert_int_equal(risk_config_load("risk/v1", risk, &err), FC_OK);
+    assert_int_equal(grading_config_load("grading/v1", &grading, &err), FC_OK);
+    struct form_fields f = { { "answer_S1", "answer_S6", "category" }, { "y", "y", "personal" } };
+    struct risk_facts facts = { .prior_contacts_12m = 2 };
+    struct ui_screening_view v;
+    assert_int_equal(ui_call_screening_build(risk, &grading, form_get, &f, &facts, &a, &v, &err),
+                     FC_OK);
+    assert_int_equal(v.n_questions, 7);
+    assert_int_equal(v.answers[0], 'y');
+    assert_int_equal(v.answers[1], 0);
+    assert_true(v.needs_full);
+    bool saw_repeat = false;
+    for (size_t i = 0; i < v.n_why; i++)
+        saw_repeat |= strcmp(v.why[i], "2 earlier contacts in 12 months") == 0;
+    assert_true(saw_repeat);
+    assert_non_null(v.suggested_grade);
+    free(risk);
+    arena_free(&a);
+}
+
+static void test_ui_screening_build_first_time_caller_is_standard(void **state)
+{
+    (void)state;
+    struct arena a;
+    arena_init(&a, 0);
+    struct fc_err err;
+    struct risk_config *risk = calloc(1, sizeof(*risk));
+    struct grading_config grading;
+    assert_int_equal(risk_config_load("risk/v1", risk, &err), FC_OK);
+    assert_int_equal(grading_config_load("grading/v1", &grading, &err), FC_OK);
+    struct form_fields f = { { "answer_S1", "answer_S2", "answer_S3", "answer_S4", "answer_S5",
+                               "answer_S6", "answer_S7", "category" },
+                             { "n", "n", "n", "n", "n", "y", "n", "environmental" } };
+    struct risk_facts facts = { 0 };
+    struct ui_screening_view v;
+    assert_int_equal(ui_call_screening_build(risk, &grading, form_get, &f, &facts, &a, &v, &err),
+                     FC_OK);
+    assert_false(v.needs_full);
+    assert_int_equal(v.n_why, 0);
+    assert_string_equal(v.suggested_grade, "resolved_first_contact");
+    free(risk);
+    arena_free(&a);
+}
+
+static void test_ui_screening_build_refuses_bad_answer(void **state)
+{
+    (void)state;
+    struct arena a;
+    arena_init(&a, 0);
+    struct fc_err err;
+    struct risk_config *risk = calloc(1, sizeof(*risk));
+    struct grading_config grading;
+    assert_int_equal(risk_config_load("risk/v1", risk, &err), FC_OK);
+    assert_int_equal(grading_config_load("grading/v1", &grading, &err), FC_OK);
+    struct form_fields f = { { "answer_S3" }, { "maybe" } };
+    struct risk_facts facts = { 0 };
+    struct ui_screening_view v;
+    assert_int_equal(ui_call_screening_build(risk, &grading, form_get, &f, &facts, &a, &v, &err),
+                     FC_EINVAL);
+    assert_string_equal(err.field, "answer_S3");
+    free(risk);
+    arena_free(&a);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -242,6 +339,9 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_ui_call_screen_fields_lookup_and_keeps_values),
         cmocka_unit_test(test_ui_score_shows_outcome_in_words),
         cmocka_unit_test(test_ui_time_format_uses_uk_summer_time),
+        cmocka_unit_test(test_ui_screening_build_repeat_caller_needs_full_assessment),
+        cmocka_unit_test(test_ui_screening_build_first_time_caller_is_standard),
+        cmocka_unit_test(test_ui_screening_build_refuses_bad_answer),
     };
 
     if (argc > 1)
