@@ -136,4 +136,109 @@ int ui_call_screening_build(const struct risk_config *risk, const struct grading
                             ui_form_get_fn get, void *ctx, const struct risk_facts *facts,
                             struct arena *a, struct ui_screening_view *out, struct fc_err *err);
 
+/* ---- incidents (ui_incidents.c) ---- */
+
+/* The list's filters, as submitted (NULL or "" for any). */
+struct ui_incident_filter {
+    const char *status;   /* "open", "closed" */
+    const char *category;
+    const char *incident_type;
+    const char *from, *to; /* "YYYY-MM-DD" */
+    size_t page;           /* 0-based */
+};
+
+void ui_incidents_render(struct html *h, const struct ui_page *page,
+                         const struct ui_incident_filter *filter, const struct incident *rows,
+                         size_t n, bool has_more);
+
+/* A person named on an incident, as the viewer may see them. */
+struct ui_person_ref {
+    fc_id_t id;
+    const char *name;
+    const char *role; /* "caller", "victim", "witness", "suspect" */
+};
+
+/* A task raised for an incident or case. */
+struct ui_task {
+    const char *kind; /* "visit", "call_back", "review", ... */
+    const char *assignee;
+    fc_time_t due_at;
+    const char *status; /* "open", "done" */
+};
+
+struct ui_incident_view {
+    const struct incident *incident;
+    const struct ui_person_ref *persons;
+    size_t n_persons;
+    const struct ui_task *tasks;
+    size_t n_tasks;
+    const char *screening_outcome; /* "needs a full assessment" / "standard", or NULL */
+    const char *shown_at_call;     /* what the handler was told, from the match snapshot */
+};
+
+void ui_incident_render(struct html *h, const struct ui_page *page,
+                        const struct ui_incident_view *v);
+
+/* ---- persons (ui_persons.c) ---- */
+
+/* One entry of "who viewed this record" (the audit trail). */
+struct ui_view_event {
+    const char *who;
+    const char *org;
+    const char *action;  /* "consult", "disclose", ... */
+    const char *purpose;
+    fc_time_t at;
+};
+
+/* A row of a person's history: an incident they are named on. */
+struct ui_history_row {
+    fc_id_t incident_id;
+    fc_time_t at;
+    const char *role;
+    const char *category;
+    const char *incident_type;
+    const char *risk_level;
+    const char *status;
+};
+
+/* A case the person is in, as sharing allows. */
+struct ui_case_ref {
+    fc_id_t id;
+    const char *title;
+    const char *lead_org;
+    const char *status;
+};
+
+struct ui_person_view {
+    const struct person *person;
+    const struct ui_flag *flags; /* in force; reason NULL when the role may not read it */
+    size_t n_flags;
+    const struct ui_history_row *history;
+    size_t n_history;
+    int contacts_12m;
+    const struct ui_case_ref *cases;
+    size_t n_cases;
+    const struct ui_view_event *views;
+    size_t n_views;
+};
+
+void ui_person_render(struct html *h, const struct ui_page *page, const struct ui_person_view *v);
+
+/* Search results for the persons list. */
+struct ui_person_row {
+    fc_id_t id;
+    const char *name;
+    const char *dob;
+    const char *postcode;
+    int contacts_12m;
+    bool is_flagged;
+};
+
+void ui_persons_render(struct html *h, const struct ui_page *page, const char *query,
+                       const struct ui_person_row *rows, size_t n);
+
+/* Names for stored enums, as the UI says them. */
+const char *ui_category_name(enum nsir_category c);
+const char *ui_person_role_name(enum person_role r);
+
 #endif

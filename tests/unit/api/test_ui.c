@@ -326,6 +326,60 @@ static void test_ui_screening_build_refuses_bad_answer(void **state)
     arena_free(&a);
 }
 
+static void test_ui_incidents_list_escapes_and_links(void **state)
+{
+    (void)state;
+    struct arena a;
+    arena_init(&a, 0);
+    struct user u = { .username = "o1", .role = ROLE_OFFICER };
+    struct ui_page page = { .title = "Incidents", .user = &u, .csrf = "t" };
+    struct incident rows[1] = { { .id = 17, .category = NSIR_PERSONAL,
+                                  .incident_type = "noise",
+                                  .location_raw = "1 <b>Main</b> St", .grade = "priority",
+                                  .risk_level = "high", .status = INCIDENT_OPEN } };
+    struct ui_incident_filter f = { .status = "open", .page = 1 };
+    struct html h;
+    html_init(&h, &a, 0);
+    ui_incidents_render(&h, &page, &f, rows, 1, true);
+    const char *s = html_finish(&h, NULL);
+    assert_non_null(s);
+    assert_non_null(strstr(s, "<a href=\"/incidents/17\">#17</a>"));
+    assert_non_null(strstr(s, "1 &lt;b&gt;Main&lt;/b&gt; St"));
+    assert_non_null(strstr(s, "high risk"));
+    assert_non_null(strstr(s, "<option value=\"open\" selected=\"\">open</option>"));
+    assert_non_null(strstr(s, ">Newer</a>"));
+    assert_non_null(strstr(s, ">Older</a>"));
+    assert_csp_clean(s);
+    arena_free(&a);
+}
+
+static void test_ui_person_page_shows_views_and_hides_withheld_reason(void **state)
+{
+    (void)state;
+    struct arena a;
+    arena_init(&a, 0);
+    struct user u = { .username = "c1", .role = ROLE_CALL_HANDLER };
+    struct ui_page page = { .title = "Person", .user = &u, .csrf = "t" };
+    struct person_name names[2] = { { .raw = "Robert Smith" }, { .raw = "Bob Smyth" } };
+    struct person p = { .id = 5, .n_names = 2, .names = names };
+    struct ui_flag flags[1] = { { "vulnerable", "Blaby District Council", NULL, 1700000000 } };
+    struct ui_view_event views[1] = { { "Sam <x>", "Leicestershire Police", "consult",
+                                        "call", 1700000000 } };
+    struct ui_person_view v = { .person = &p, .flags = flags, .n_flags = 1, .contacts_12m = 2,
+                                .views = views, .n_views = 1 };
+    struct html h;
+    html_init(&h, &a, 0);
+    ui_person_render(&h, &page, &v);
+    const char *s = html_finish(&h, NULL);
+    assert_non_null(s);
+    assert_non_null(strstr(s, "Robert Smith; Bob Smyth"));
+    assert_non_null(strstr(s, "vulnerable flag from Blaby District Council since 2023-11-14<"));
+    assert_non_null(strstr(s, "2 ASB contacts in the last 12 months."));
+    assert_non_null(strstr(s, "<td>Sam &lt;x&gt;</td>"));
+    assert_non_null(strstr(s, "Who viewed this record"));
+    arena_free(&a);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -342,6 +396,8 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_ui_screening_build_repeat_caller_needs_full_assessment),
         cmocka_unit_test(test_ui_screening_build_first_time_caller_is_standard),
         cmocka_unit_test(test_ui_screening_build_refuses_bad_answer),
+        cmocka_unit_test(test_ui_incidents_list_escapes_and_links),
+        cmocka_unit_test(test_ui_person_page_shows_views_and_hides_withheld_reason),
     };
 
     if (argc > 1)
