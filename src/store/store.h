@@ -193,6 +193,9 @@ struct store {
 int store_open(const char *url, struct store **out, struct fc_err *err);
 void store_close(struct store *s); /* NULL-safe */
 
+/* Calls an op by name: STORE_CALL(s, person_get, id, a, &p, err). Prefer the wrappers. */
+#define STORE_CALL(s, op, ...) ((s)->ops->op((s), __VA_ARGS__))
+
 /* Thin wrappers, one per op, so callers read as store_person_get(s, ...). */
 static inline int store_migrate(struct store *s, int *out_version, struct fc_err *err)
 {
