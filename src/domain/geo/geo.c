@@ -54,8 +54,9 @@ struct pc_row {
 
 struct street_row {
     char *street;
-    float lat, lon;
+    double lat, lon; /* police.uk's 6 decimals, written back exactly by the export */
     char *lsoa_code;
+    char *lsoa_name;
 };
 
 static pthread_once_t geo_once = PTHREAD_ONCE_INIT;
@@ -417,16 +418,17 @@ static int load_streets(void)
     struct csv_reader r;
     csv_reader_init(&r, (const char *)a->start, asset_size(a));
     struct fc_err err;
-    int rc = csv_read(&r, &err); /* header: street,lat,lon,lsoa_code */
+    int rc = csv_read(&r, &err); /* header: street,lat,lon,lsoa_code,lsoa_name */
     while (rc == 1 && (rc = csv_read(&r, &err)) == 1) {
-        if (r.n_fields < 4)
+        if (r.n_fields < 5)
             continue;
         struct street_row *s = &streets[n_streets];
         s->street = strdup(r.fields[0]);
-        s->lat = strtof(r.fields[1], NULL);
-        s->lon = strtof(r.fields[2], NULL);
+        s->lat = strtod(r.fields[1], NULL);
+        s->lon = strtod(r.fields[2], NULL);
         s->lsoa_code = strdup(r.fields[3]);
-        if (!s->street || !s->lsoa_code)
+        s->lsoa_name = strdup(r.fields[4]);
+        if (!s->street || !s->lsoa_code || !s->lsoa_name)
             break;
         grid_add(&street_grid, s->lat, s->lon, n_streets);
         n_streets++;
@@ -564,5 +566,6 @@ bool geo_street_nearest(double lat, double lon, double max_m, struct geo_street_
     out->lat = streets[i].lat;
     out->lon = streets[i].lon;
     out->lsoa_code = streets[i].lsoa_code;
+    out->lsoa_name = streets[i].lsoa_name;
     return true;
 }

@@ -5,7 +5,7 @@
  * boundaries (web/static/geo/lsoa_boundaries.geojson, the same asset the hotspot map
  * draws), the postcode points (data/geo/le_postcodes.csv and
  * data/geo/leics_other_postcodes.csv) and police.uk's anonymous street points
- * (data/geo/le_street_points.csv). A postcode's LSOA is the polygon that contains its
+ * (data/geo/le_street_points.csv, with police.uk's LSOA of each point). A postcode's LSOA is the polygon that contains its
  * point: an approximation for aggregation, never an official ONS assignment (see
  * data/geo/README.md). Used by hotspots, the police.uk export and neighbourhood team
  * assignment. Knows nothing of storage or HTTP.
@@ -41,6 +41,7 @@ struct geo_street_point {
     const char *street; /* as police.uk names it, e.g. "Narborough Road" */
     double lat, lon;    /* police.uk's anonymous map point on the street */
     const char *lsoa_code; /* the LSOA police.uk gives for the point */
+    const char *lsoa_name;
 };
 
 /* False when the embedded tables are missing or unreadable (logged once). */
