@@ -124,6 +124,7 @@ static void usage(FILE *f)
             "with flagged_at <= received_at.\n\n"
             "  --flags FILE          partner flags (callgen partner_flags.csv layout)\n"
             "  --db PATH             accepted for compatibility; replay keeps its own store\n"
+            "  --model FILE          a model written by `firstcontact train` (built-in otherwise)\n"
             "  --threshold P         probability to link a call to a known person (0.5)\n"
             "  --flag-threshold P    probability to link a flag to a known person (0.5)\n");
 }
@@ -132,11 +133,13 @@ int cmd_replay(int argc, char **argv);
 int cmd_replay(int argc, char **argv)
 {
     const char *flags_path = NULL;
+    const char *model_path = NULL;
     double threshold = 0.5, flag_threshold = 0.5;
     static const struct option opts[] = {
         { "flags", required_argument, NULL, 'f' },
         { "db", required_argument, NULL, 'd' },
         { "threshold", required_argument, NULL, 't' },
+        { "model", required_argument, NULL, 'M' },
         { "flag-threshold", required_argument, NULL, 'g' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
@@ -152,6 +155,9 @@ int cmd_replay(int argc, char **argv)
             break;
         case 't':
             threshold = atof(optarg);
+            break;
+        case 'M':
+            model_path = optarg;
             break;
         case 'g':
             flag_threshold = atof(optarg);
@@ -222,7 +228,7 @@ int cmd_replay(int argc, char **argv)
         e->row = i;
     }
     qsort(ev, n_ev, sizeof *ev, ev_cmp);
-    if (match_service_create(NULL, NULL, &svc, &err) != FC_OK) {
+    if (match_service_create(NULL, model_path, &svc, &err) != FC_OK) {
         fprintf(stderr, "replay: %s\n", err.msg);
         goto out;
     }

@@ -16,11 +16,15 @@ static int cmd_version(int argc, char **argv)
 
 /* matching (cmd_replay.c, cmd_dedupe.c, cmd_train.c) */
 int cmd_replay(int argc, char **argv);
+int cmd_dedupe(int argc, char **argv);
+int cmd_train(int argc, char **argv);
 
 /* One line per subcommand; each is defined in its cmd_<name>.c. */
 const struct cli_command cli_commands[] = {
     { "version", cmd_version, "print the version" },
     { "replay", cmd_replay, "replay calls and partner flags, deciding repeat and vulnerable" },
+    { "dedupe", cmd_dedupe, "cluster a file of person records (legacy data migration)" },
+    { "train", cmd_train, "estimate the matching model (EM) and write it as JSON" },
     { NULL, NULL, NULL },
 };
 

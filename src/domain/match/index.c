@@ -283,7 +283,7 @@ static void block_add(struct block_index *ix, uint64_t key, uint32_t slot)
 
 /* ---- keys of a normalised record ---- */
 
-enum key_tag { K_PHONE = 1, K_EMAIL, K_DOB, K_NAME, K_FUZZY, K_ADDR_PC, K_ADDR_ST, K_SUR_SECTOR };
+enum key_tag { K_PHONE = 1, K_EMAIL, K_DOB, K_NAME, K_FUZZY, K_ADDR_PC, K_ADDR_ST, K_SUR_SECTOR, K_REF };
 
 static uint64_t tail4(const char *s)
 {
@@ -309,6 +309,8 @@ static size_t record_keys(struct match_service *s, const struct match_norm *n, b
         PUT(key3(K_EMAIL, hash_str(n->email), 0));
     if (n->dob)
         PUT(key3(K_DOB, (uint64_t)n->dob, 0));
+    if (n->ref_text[0])
+        PUT(key3(K_REF, hash_str(n->ref_text), 0));
     if (n->has_name) {
         /* forename-like tokens: the forename, its formal name, middles (people go by them) */
         const char *fores[NAME_MAX_TOKENS + 2];
@@ -443,6 +445,8 @@ void index_add_norm(struct match_service *s, uint32_t slot, const struct match_n
             person_append(p, PV_ADDR2, numid, flatid, year);
         }
     }
+    if (n->ref_text[0])
+        person_put(p, PV_REF, intern_get(&s->names, n->ref_text, true), 0, year);
     uint64_t keys[64];
     size_t nk = record_keys(s, n, false, keys, 64);
     for (size_t i = 0; i < nk; i++)

@@ -38,6 +38,17 @@ void match_norm_record(const struct match_record *r, int ref_year, struct match_
     }
     email_normalise(r->email, out->email, sizeof out->email);
     postcode_parse(r->postcode, &out->pc);
+    if (r->reference) {
+        size_t j = 0;
+        for (const char *p = r->reference; *p && j + 1 < sizeof out->ref_text; p++)
+            if ((*p >= '0' && *p <= '9') || (*p >= 'A' && *p <= 'Z'))
+                out->ref_text[j++] = *p;
+            else if (*p >= 'a' && *p <= 'z')
+                out->ref_text[j++] = (char)(*p - 'a' + 'A');
+        out->ref_text[j] = '\0';
+        if (j > 0)
+            out->ref = 1; /* set properly by the index from the interned text */
+    }
     if (r->address && r->address[0]) {
         address_parse(r->address, &out->addr);
         out->has_addr = out->addr.number[0] || out->addr.street_key[0] || out->addr.building[0];
@@ -110,7 +121,7 @@ int match_lookup(struct match_service *s, const struct match_record *q, fc_time_
     struct match_norm qn;
     memset(out, 0, sizeof *out);
     match_norm_record(q, year_of(now), &qn);
-    if (!qn.has_name && !qn.dob && !qn.phone && !qn.email[0] && !qn.has_addr &&
+    if (!qn.has_name && !qn.dob && !qn.phone && !qn.email[0] && !qn.has_addr && !qn.ref &&
         qn.pc.level < POSTCODE_UNIT)
         return err_set(err, FC_EINVAL, "query", "give at least one of name, date of birth, "
                                                 "phone, email, address or postcode");
@@ -284,7 +295,8 @@ const char *match_band_name(enum match_band b)
 
 const char *match_field_name(enum match_field f)
 {
-    static const char *const n[] = { "forename", "surname", "dob", "phone", "email", "address" };
+    static const char *const n[] = { "forename", "surname", "dob", "phone", "email", "address",
+                                     "reference" };
     return f < MATCH_FIELD_COUNT ? n[f] : "unknown";
 }
 

@@ -39,6 +39,7 @@ struct match_record {
     const char *email;
     const char *address;
     const char *postcode;
+    const char *reference; /* another identifier, e.g. an NHS or agency number */
 };
 
 enum match_band {
@@ -54,6 +55,7 @@ enum match_field {
     MATCH_FIELD_PHONE,
     MATCH_FIELD_EMAIL,
     MATCH_FIELD_ADDRESS,
+    MATCH_FIELD_REFERENCE,
     MATCH_FIELD_COUNT
 };
 

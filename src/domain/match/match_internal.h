@@ -25,6 +25,8 @@ struct match_norm {
     struct postcode pc;
     struct address_norm addr;
     bool has_addr; /* street or number given */
+    uint64_t ref;  /* non-zero when a reference number was given */
+    char ref_text[24];
 };
 
 void match_norm_record(const struct match_record *r, int ref_year, struct match_norm *out);
@@ -55,7 +57,7 @@ static inline const char *intern_str(const struct interner *in, uint32_t id)
 uint32_t meta_pack(const char *word);
 
 /* ---- persons: every value they ever had ---- */
-enum pval_kind { PV_FORE, PV_MIDDLE, PV_SUR, PV_DOB, PV_PHONE, PV_EMAIL, PV_ADDR, PV_ADDR2 };
+enum pval_kind { PV_FORE, PV_MIDDLE, PV_SUR, PV_DOB, PV_PHONE, PV_EMAIL, PV_ADDR, PV_ADDR2, PV_REF };
 
 struct pval {
     uint32_t a, b;

@@ -11,7 +11,8 @@
 #include "domain/match/model.h"
 
 static const char *const column_of[MATCH_FIELD_COUNT] = { "forename", "surname", "dob",
-                                                          "phone",    "email",   "address" };
+                                                          "phone",    "email",   "address",
+                                                          "reference" };
 
 int model_save_json(const struct match_model *m, const char *path, struct fc_err *err)
 {
@@ -116,6 +117,7 @@ int model_load_json(const char *path, struct match_model **out, struct fc_err *e
             }
             m->levels[li].m = mv;
             m->levels[li].u = uv;
+            m->levels[li].tf = json_is_string(json_object_get(lv, "tf_adjustment_column"));
         }
     }
 out:

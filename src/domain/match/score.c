@@ -40,13 +40,17 @@ static const struct model_level default_levels[] = {
     { MATCH_FIELD_PHONE, "one digit", 0.03, 0.0002, false },
     { MATCH_FIELD_PHONE, "else", 0.05, 0.999778, false },
     { MATCH_FIELD_EMAIL, "exact", 0.97, 0.000002, false },
-    { MATCH_FIELD_EMAIL, "one typo", 0.015, 0.00002, false },
+    { MATCH_FIELD_EMAIL, "one typo", 0.01, 0.00002, false },
+    { MATCH_FIELD_EMAIL, "jw>=0.90", 0.005, 0.0001, false },
     { MATCH_FIELD_EMAIL, "else", 0.015, 0.999978, false },
     { MATCH_FIELD_ADDRESS, "number and street or postcode", 0.8, 0.00002, false },
     { MATCH_FIELD_ADDRESS, "same building, other flat", 0.01, 0.00005, false },
     { MATCH_FIELD_ADDRESS, "same postcode or street", 0.13, 0.002, false },
     { MATCH_FIELD_ADDRESS, "same sector", 0.02, 0.03, false },
     { MATCH_FIELD_ADDRESS, "else", 0.04, 0.96793, false },
+    { MATCH_FIELD_REFERENCE, "exact", 0.9, 0.000001, false },
+    { MATCH_FIELD_REFERENCE, "one typo", 0.06, 0.00001, false },
+    { MATCH_FIELD_REFERENCE, "else", 0.04, 0.999989, false },
 };
 
 struct match_model *model_default(void)
@@ -373,9 +377,10 @@ double score_person(const struct match_service *s, const struct match_model *m,
             if (p->v[i].kind != PV_EMAIL)
                 continue;
             const char *e = intern_str(in, p->v[i].a);
-            const char *lab = strcmp(e, q->email) == 0           ? "exact"
-                              : edit_distance(e, q->email, 1) <= 1 ? "one typo"
-                                                                   : "else";
+            const char *lab = strcmp(e, q->email) == 0             ? "exact"
+                              : edit_distance(e, q->email, 1) <= 1   ? "one typo"
+                              : jaro_winkler(e, q->email) >= 0.90 ? "jw>=0.90"
+                                                                     : "else";
             int li = level_rank(m, MATCH_FIELD_EMAIL, lab);
             if (best < 0 || li < best)
                 best = li;
@@ -439,6 +444,30 @@ double score_person(const struct match_service *s, const struct match_model *m,
                 household += w;
             else
                 total += w;
+        }
+    }
+    /* reference number (NHS, agency or legacy-system id) */
+    if (q->ref_text[0]) {
+        int best = -1;
+        for (uint16_t i = 0; i < p->n; i++) {
+            if (p->v[i].kind != PV_REF)
+                continue;
+            const char *r = intern_str(in, p->v[i].a);
+            const char *lab = strcmp(r, q->ref_text) == 0           ? "exact"
+                              : edit_distance(r, q->ref_text, 1) <= 1 ? "one typo"
+                                                                      : "else";
+            int li = level_rank(m, MATCH_FIELD_REFERENCE, lab);
+            if (best < 0 || li < best)
+                best = li;
+        }
+        if (best >= 0) {
+            double w = level_weight(m, best);
+            set_field(c, MATCH_FIELD_REFERENCE, m, best, w,
+                      strcmp(m->levels[best].label, "exact") == 0 ? "same reference number"
+                      : strcmp(m->levels[best].label, "else") == 0
+                          ? "different reference number"
+                          : "reference number one character off");
+            total += w;
         }
     }
     total += household > m->household_cap ? m->household_cap : household;
