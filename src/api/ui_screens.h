@@ -237,6 +237,37 @@ struct ui_person_row {
 void ui_persons_render(struct html *h, const struct ui_page *page, const char *query,
                        const struct ui_person_row *rows, size_t n);
 
+/* ---- dashboards (ui_dashboard.c) ---- */
+
+/*
+ * One report table, with its downloads and, optionally, a chart or the hotspot map drawn
+ * from the report's JSON form. Cells are already formatted ("62% (58–66%)"), row-major.
+ */
+struct ui_table {
+    const char *id;      /* element id, also names the downloads */
+    const char *caption;
+    size_t n_cols;
+    const char *const *cols;
+    size_t n_rows;
+    const char *const *cells;
+    const char *numeric_cols; /* n_cols chars: 'n' right-aligns a column, anything else not */
+    const char *csv_href, *xlsx_href;
+    const char *chart_src;    /* JSON rows for uPlot, or NULL */
+    const char *chart_x, *chart_series, *chart_label;
+    const char *map_values;   /* JSON rows [{lsoa_code, count}] for the LSOA map, or NULL */
+};
+
+struct ui_dashboard_view {
+    const char *period; /* "1 March 2026 to 31 March 2026" */
+    const struct ui_table *tables;
+    size_t n_tables;
+    const char *tiles_url; /* map tile URL template; NULL (the default) draws no tiles */
+    const char *tiles_attribution;
+};
+
+void ui_dashboard_render(struct html *h, const struct ui_page *page,
+                         const struct ui_dashboard_view *v);
+
 /* Names for stored enums, as the UI says them. */
 const char *ui_category_name(enum nsir_category c);
 const char *ui_person_role_name(enum person_role r);
