@@ -162,12 +162,9 @@ static void candidate_render(struct html *h, const struct ui_candidate *c, bool 
     html_text(h, c->name);
     html_close(h, "span");
     html_close(h, "label");
-    snprintf(sr, sizeof(sr), "%s match (%s)", c->band, pct);
-    ui_badge(h,
-             strcmp(c->band, "high") == 0     ? "ok"
-             : strcmp(c->band, "medium") == 0 ? "warn"
-                                              : "info",
-             sr);
+    bool is_same = strcmp(c->band, "same") == 0;
+    snprintf(sr, sizeof(sr), is_same ? "same person (%s)" : "possible match (%s): confirm", pct);
+    ui_badge(h, is_same ? "ok" : "warn", sr);
     html_close(h, "div");
 
     html_open(h, "p", NULL);

@@ -47,7 +47,7 @@ struct ui_candidate {
     const char *name;    /* best current name */
     const char *dob;     /* "YYYY-MM-DD" or NULL */
     const char *address; /* latest address, or NULL */
-    const char *band;    /* "high", "medium" or "low" match band */
+    const char *band;    /* "same" or "possible" (match bands) */
     double probability;  /* 0..1 */
     const struct ui_reason *reasons;
     size_t n_reasons;

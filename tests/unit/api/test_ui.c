@@ -126,7 +126,7 @@ static void test_ui_candidates_escape_and_show_banners(void **state)
                                    { "nickname of Robert", 3.2 } };
     struct ui_flag flags[] = { { "vulnerable", "Leicester City Council", NULL, 1700000000 } };
     struct ui_candidate c = { .person_id = 42, .name = "Bob <img src=x> Smith",
-                              .dob = "1980-02-03", .address = "1 High St", .band = "high",
+                              .dob = "1980-02-03", .address = "1 High St", .band = "same",
                               .probability = 0.97, .reasons = reasons, .n_reasons = 2,
                               .contacts_12m = 3, .contacts_ever = 5, .flags = flags,
                               .n_flags = 1, .is_trigger = true };
@@ -143,7 +143,7 @@ static void test_ui_candidates_escape_and_show_banners(void **state)
     assert_non_null(strstr(s, "vulnerable flag from Leicester City Council since 2023-11-14"));
     assert_non_null(strstr(s, "Community Trigger</strong>"));
     assert_non_null(strstr(s, "<li>nickname of Robert</li>"));
-    assert_non_null(strstr(s, "high match (97%)"));
+    assert_non_null(strstr(s, "same person (97%)"));
     assert_non_null(strstr(s, "value=\"new\""));
     arena_free(&a);
 }
@@ -153,7 +153,7 @@ static void test_ui_candidates_without_repeat_show_no_repeat_banner(void **state
     (void)state;
     struct arena a;
     arena_init(&a, 0);
-    struct ui_candidate c = { .person_id = 7, .name = "Ann Lee", .band = "low",
+    struct ui_candidate c = { .person_id = 7, .name = "Ann Lee", .band = "possible",
                               .probability = 0.2 };
     struct ui_lookup_view v = { .candidates = &c, .n = 1, .has_query = true, .chosen_id = 7 };
     struct html h;

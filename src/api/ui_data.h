@@ -1,0 +1,71 @@
+/*
+ * api/ui_data.h: gathers what a screen shows from the domain services and the store, for
+ * the renderers in ui_screens.h. Role and sharing rules are applied here, before anything
+ * reaches a renderer (a flag's reason only for roles that may read it).
+ *
+ * Memory: every result lives in the caller's arena. Thread-safe: the services are shared
+ * and read-only here (the match service takes its own read lock).
+ */
+#ifndef FC_API_UI_DATA_H
+#define FC_API_UI_DATA_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "api/ui_screens.h"
+#include "domain/intake/history.h"
+#include "domain/intake/trigger.h"
+#include "store/model.h"
+#include "util/arena.h"
+#include "util/err.h"
+
+struct store;
+struct match_service;
+struct match_record;
+
+/* The services a screen may call; owned by the server, borrowed here. */
+struct ui_services {
+    struct store *store;
+    struct match_service *match;
+    const struct risk_config *risk;
+    const struct grading_config *grading;
+    const struct definitions_config *definitions;
+    const struct trigger_config *trigger;
+};
+
+/* Who is looking. */
+struct ui_viewer {
+    fc_id_t user_id;
+    fc_id_t org_id;
+    enum user_role role;
+};
+
+/* One person as the call screen and the person page summarise them. */
+struct ui_person_summary {
+    struct person person;
+    const char *name, *dob, *address; /* latest recorded */
+    struct history_labels labels;     /* counted with definitions/v1 at `now` */
+    struct trigger_status trigger;    /* Community Trigger, counting a complaint now */
+    struct ui_flag *flags;            /* in force at `now` */
+    size_t n_flags;
+    struct incident *incidents;       /* incidents naming the person, newest first */
+    size_t n_incidents;
+    size_t open_incidents;
+    const char *last_risk;            /* risk level of the latest screened incident */
+};
+
+/* May this viewer read the reason of this flag? */
+bool ui_flag_reason_visible(const struct ui_viewer *v, const struct flag *f);
+
+/* Reads and counts one person's history as of `now`. FC_ENOTFOUND if there is none. */
+int ui_person_summary(const struct ui_services *svc, const struct ui_viewer *viewer,
+                      fc_id_t person_id, fc_time_t now, struct arena *a,
+                      struct ui_person_summary *out, struct fc_err *err);
+
+/* The candidate panel for what has been typed so far (an empty query gives has_query
+ * false and no candidates). */
+int ui_call_lookup_build(const struct ui_services *svc, const struct ui_viewer *viewer,
+                         const struct match_record *q, fc_time_t now, struct arena *a,
+                         struct ui_lookup_view *out, struct fc_err *err);
+
+#endif

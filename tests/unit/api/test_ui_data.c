@@ -1,0 +1,211 @@
+/*
+ * Unit tests for api/ui_call_data: the call screen's candidate panel built from a real
+ * (temporary SQLite) store and match service: a misspelt repeat caller is found with the
+ * counts and flags the banners show, and a flag's reason reaches only roles allowed it.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "api/ui_data.h"
+#include "domain/grading/grading.h"
+#include "domain/match/match.h"
+#include "domain/risk/risk.h"
+#include "store/store.h"
+#include "../store/store_fixture.h"
+
+#define NOW ((fc_time_t)1780000000) /* 2026-05-28 */
+#define DAY ((fc_time_t)86400)
+
+struct world {
+    struct store_fixture *fix;
+    struct match_service *match;
+    struct definitions_config defs;
+    struct trigger_config trigger;
+    struct ui_services svc;
+    fc_id_t org_police, org_council, user, robert, other;
+};
+
+static int setup(void **state)
+{
+    struct store_fixture *fix = NULL;
+    if (fixture_setup((void **)&fix) != 0)
+        return -1;
+    struct world *w = calloc(1, sizeof(*w));
+    w->fix = fix;
+    struct fc_err err = { 0 };
+    struct store *s = fix->store;
+
+    struct organisation police = { .kind = ORG_FORCE, .name = "Leicestershire Police" };
+    struct organisation council = { .kind = ORG_CITY_COUNCIL, .name = "Leicester City Council" };
+    if (store_org_insert(s, &police, &w->org_police, &err) != FC_OK ||
+        store_org_insert(s, &council, &w->org_council, &err) != FC_OK)
+        return -1;
+    struct user u = { .org_id = w->org_police, .username = "handler1", .role = ROLE_CALL_HANDLER };
+    if (store_user_insert(s, &u, &w->user, &err) != FC_OK)
+        return -1;
+
+    struct person_name nm = { .raw = "Robert Smith", .forename = "Robert", .surname = "Smith",
+                              .prov = { "contact", 0, NOW - 300 * DAY } };
+    struct person_dob dob = { .raw = "03/02/1980", .date = "1980-02-03",
+                              .prov = { "contact", 0, NOW - 300 * DAY } };
+    struct person_phone ph = { .raw = "07700 900123", .e164 = "+447700900123", .kind = "mobile",
+                               .prov = { "contact", 0, NOW - 300 * DAY } };
+    struct person_address ad = { .raw = "12 Narborough Road, Leicester", .postcode = "LE3 0BQ",
+                                 .lat = NAN, .lon = NAN,
+                                 .prov = { "contact", 0, NOW - 300 * DAY } };
+    struct person p = { .names = &nm, .n_names = 1, .dobs = &dob, .n_dobs = 1, .phones = &ph,
+                        .n_phones = 1, .addresses = &ad, .n_addresses = 1 };
+    if (store_person_insert(s, &p, &w->robert, &err) != FC_OK)
+        return -1;
+    struct person_name nm2 = { .raw = "Anita Mistry", .forename = "Anita", .surname = "Mistry",
+                               .prov = { "contact", 0, NOW - 10 * DAY } };
+    struct person p2 = { .names = &nm2, .n_names = 1 };
+    if (store_person_insert(s, &p2, &w->other, &err) != FC_OK)
+        return -1;
+
+    /* Robert called three times in the last 12 months and once two years ago. */
+    fc_time_t when[] = { NOW - 20 * DAY, NOW - 40 * DAY, NOW - 90 * DAY, NOW - 700 * DAY };
+    for (size_t i = 0; i < 4; i++) {
+        struct contact c = { .channel = CHANNEL_PHONE, .received_at = when[i],
+                             .handler_user_id = w->user, .org_id = w->org_police,
+                             .caller_person_id = w->robert };
+        if (store_contact_insert(s, &c, NULL, &err) != FC_OK)
+            return -1;
+    }
+    struct flag f = { .person_id = w->robert, .kind = "vulnerable",
+                      .agency = "Leicester City Council", .org_id = w->org_council,
+                      .reason = "lives alone; mobility impaired", .flagged_at = NOW - 100 * DAY,
+                      .sharing_basis = "s115", .match_probability = 1.0 };
+    if (store_flag_insert(s, &f, NULL, &err) != FC_OK)
+        return -1;
+
+    if (match_service_create(NULL, NULL, &w->match, &err) != FC_OK ||
+        match_service_load(w->match, s, &err) != FC_OK ||
+        definitions_config_load("definitions/v1", &w->defs, &err) != FC_OK ||
+        trigger_config_load("trigger/v1", &w->trigger, &err) != FC_OK) {
+        fprintf(stderr, "setup: %s %s\n", err.field, err.msg);
+        return -1;
+    }
+    w->svc = (struct ui_services){ .store = s, .match = w->match, .definitions = &w->defs,
+                                   .trigger = &w->trigger };
+    *state = w;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct world *w = *state;
+    match_service_free(w->match);
+    void *fix = w->fix;
+    fixture_teardown(&fix);
+    free(w);
+    return 0;
+}
+
+static const struct ui_candidate *find(const struct ui_lookup_view *v, fc_id_t id)
+{
+    for (size_t i = 0; i < v->n; i++) {
+        if (v->candidates[i].person_id == id)
+            return &v->candidates[i];
+    }
+    return NULL;
+}
+
+static void test_ui_lookup_finds_misspelt_repeat_caller_with_counts(void **state)
+{
+    struct world *w = *state;
+    struct arena a;
+    arena_init(&a, 0);
+    struct fc_err err = { 0 };
+    struct ui_viewer viewer = { .user_id = w->user, .org_id = w->org_police,
+                                .role = ROLE_CALL_HANDLER };
+    struct match_record q = { .full_name = "Bob Smyth", .dob = "03/02/1980" };
+    struct ui_lookup_view v;
+    assert_int_equal(ui_call_lookup_build(&w->svc, &viewer, &q, NOW, &a, &v, &err), FC_OK);
+    assert_true(v.has_query);
+    const struct ui_candidate *c = find(&v, w->robert);
+    assert_non_null(c);
+    assert_ptr_equal(c, &v.candidates[0]);
+    assert_string_equal(c->name, "Robert Smith");
+    assert_string_equal(c->dob, "1980-02-03");
+    assert_int_equal(c->contacts_12m, 3);
+    assert_int_equal(c->contacts_ever, 4);
+    assert_int_equal(c->n_flags, 1);
+    assert_string_equal(c->flags[0].agency, "Leicester City Council");
+    assert_null(c->flags[0].reason); /* call handlers do not see the reason text */
+    assert_true(c->is_trigger);      /* 3 earlier + this one in 6 months */
+    assert_true(c->n_reasons >= 1);
+    assert_null(find(&v, w->other));
+    arena_free(&a);
+}
+
+static void test_ui_lookup_shows_reason_to_officer(void **state)
+{
+    struct world *w = *state;
+    struct arena a;
+    arena_init(&a, 0);
+    struct fc_err err = { 0 };
+    struct ui_viewer viewer = { .org_id = w->org_police, .role = ROLE_OFFICER };
+    struct match_record q = { .full_name = "Robert Smith", .phone = "07700900123" };
+    struct ui_lookup_view v;
+    assert_int_equal(ui_call_lookup_build(&w->svc, &viewer, &q, NOW, &a, &v, &err), FC_OK);
+    const struct ui_candidate *c = find(&v, w->robert);
+    assert_non_null(c);
+    assert_int_equal(c->n_flags, 1);
+    assert_string_equal(c->flags[0].reason, "lives alone; mobility impaired");
+    arena_free(&a);
+}
+
+static void test_ui_lookup_empty_query_has_no_candidates(void **state)
+{
+    struct world *w = *state;
+    struct arena a;
+    arena_init(&a, 0);
+    struct fc_err err = { 0 };
+    struct ui_viewer viewer = { .role = ROLE_CALL_HANDLER };
+    struct match_record q = { .full_name = "", .postcode = "" };
+    struct ui_lookup_view v;
+    assert_int_equal(ui_call_lookup_build(&w->svc, &viewer, &q, NOW, &a, &v, &err), FC_OK);
+    assert_false(v.has_query);
+    assert_int_equal(v.n, 0);
+    arena_free(&a);
+}
+
+static void test_ui_flag_reason_visible_by_role_and_org(void **state)
+{
+    (void)state;
+    struct flag f = { .org_id = 7 };
+    struct ui_viewer v = { .org_id = 7, .role = ROLE_PARTNER_OFFICER };
+    assert_true(ui_flag_reason_visible(&v, &f));
+    v.org_id = 8;
+    assert_false(ui_flag_reason_visible(&v, &f));
+    v.role = ROLE_SUPERVISOR;
+    assert_true(ui_flag_reason_visible(&v, &f));
+    v.role = ROLE_ANALYST;
+    assert_false(ui_flag_reason_visible(&v, &f));
+    v.role = ROLE_CALL_HANDLER;
+    assert_false(ui_flag_reason_visible(&v, &f));
+}
+
+int main(int argc, char **argv)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_ui_lookup_finds_misspelt_repeat_caller_with_counts,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_ui_lookup_shows_reason_to_officer, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_ui_lookup_empty_query_has_no_candidates, setup,
+                                        teardown),
+        cmocka_unit_test(test_ui_flag_reason_visible_by_role_and_org),
+    };
+
+    if (argc > 1)
+        cmocka_set_test_filter(argv[1]);
+    return cmocka_run_group_tests_name("api/ui_data", tests, NULL, NULL);
+}
