@@ -7,11 +7,15 @@
  */
 #include <getopt.h>
 #include <stdio.h>
+#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "domain/match/match.h"
+#include "domain/match/record.h"
+#include "store/store.h"
 #include "util/csv.h"
 #include "util/log.h"
 #include "util/timeutil.h"
@@ -26,6 +30,7 @@ struct rp_person {
 
 struct rp_event {
     int64_t at;
+    int offset_min;
     bool is_flag;
     size_t row; /* index into the table of its file */
 };
@@ -113,6 +118,24 @@ static int ev_cmp(const void *a, const void *b)
     return x->row < y->row ? -1 : x->row > y->row;
 }
 
+/* The caller's details as typed, as JSON text for contact.raw_details (malloc'd). */
+static char *details_json(const struct rp_table *t, size_t row)
+{
+    static const char *const cols[] = { "forename", "surname", "dob", "phone", "email",
+                                        "address", "postcode", "category", "incident_type",
+                                        "description", "incident_address", "incident_postcode",
+                                        NULL };
+    json_t *o = json_object();
+    for (size_t i = 0; cols[i]; i++) {
+        int c = col_of(t, cols[i]);
+        if (c >= 0 && cell(t, row, c)[0])
+            json_object_set_new(o, cols[i], json_string(cell(t, row, c)));
+    }
+    char *s = json_dumps(o, JSON_COMPACT);
+    json_decref(o);
+    return s;
+}
+
 static void usage(FILE *f)
 {
     fprintf(f,
@@ -123,7 +146,8 @@ static void usage(FILE *f)
             "match_probability to stdout. Each decision uses only earlier calls and flags\n"
             "with flagged_at <= received_at.\n\n"
             "  --flags FILE          partner flags (callgen partner_flags.csv layout)\n"
-            "  --db PATH             accepted for compatibility; replay keeps its own store\n"
+            "  --db PATH             SQLite database to record persons, contacts and flags in\n"
+            "                        (a fresh one; default: a temporary database, removed)\n"
             "  --model FILE          a model written by `firstcontact train` (built-in otherwise)\n"
             "  --threshold P         probability to link a call to a known person (0.5)\n"
             "  --flag-threshold P    probability to link a flag to a known person (0.5)\n");
@@ -132,7 +156,9 @@ static void usage(FILE *f)
 int cmd_replay(int argc, char **argv);
 int cmd_replay(int argc, char **argv)
 {
-    const char *flags_path = NULL;
+    const char *flags_path = NULL, *db_path = NULL;
+    char tmp_db[64] = "";
+    struct store *st = NULL;
     const char *model_path = NULL;
     double threshold = 0.5, flag_threshold = 0.5;
     static const struct option opts[] = {
@@ -152,6 +178,7 @@ int cmd_replay(int argc, char **argv)
             flags_path = optarg;
             break;
         case 'd':
+            db_path = optarg;
             break;
         case 't':
             threshold = atof(optarg);
@@ -208,8 +235,7 @@ int cmd_replay(int argc, char **argv)
         goto out;
     int c_at = col_of(&calls, "received_at"), f_at = col_of(&flags, "flagged_at");
     for (size_t i = 0; i < calls.n_rows; i++) {
-        int off;
-        if (!time_parse_iso8601(cell(&calls, i, c_at), &ev[i].at, &off)) {
+        if (!time_parse_iso8601(cell(&calls, i, c_at), &ev[i].at, &ev[i].offset_min)) {
             fprintf(stderr, "replay: calls line %zu: received_at is not an ISO 8601 time\n",
                     i + 2);
             goto out;
@@ -230,6 +256,26 @@ int cmd_replay(int argc, char **argv)
     qsort(ev, n_ev, sizeof *ev, ev_cmp);
     if (match_service_create(NULL, model_path, &svc, &err) != FC_OK) {
         fprintf(stderr, "replay: %s\n", err.msg);
+        goto out;
+    }
+    if (!db_path) {
+        snprintf(tmp_db, sizeof tmp_db, "/tmp/firstcontact-replay-XXXXXX");
+        int fd = mkstemp(tmp_db);
+        if (fd < 0) {
+            fprintf(stderr, "replay: cannot create a temporary database\n");
+            tmp_db[0] = '\0';
+            goto out;
+        }
+        close(fd);
+        db_path = tmp_db;
+    }
+    int ver;
+    fc_id_t org_id = 0;
+    const struct organisation org = { .kind = ORG_FORCE, .name = "Leicestershire Police" };
+    if (store_open(db_path, &st, &err) != FC_OK || store_migrate(st, &ver, &err) != FC_OK ||
+        store_org_insert(st, &org, &org_id, &err) != FC_OK ||
+        store_txn_begin(st, &err) != FC_OK) {
+        fprintf(stderr, "replay: store: %s%s%s\n", err.field, err.field[0] ? ": " : "", err.msg);
         goto out;
     }
     printf("call_id,person_id,repeat_flag,prior_calls_12m,vulnerable_flag,match_probability\n");
@@ -267,22 +313,76 @@ int cmd_replay(int argc, char **argv)
             pid = res.cands[0].person_id;
             prob = res.cands[0].probability;
         }
+        struct person sp;
+        if (match_record_to_person(&r, e->is_flag ? "flag" : "contact", 0, e->at, &a, &sp,
+                                   &err) != FC_OK)
+            goto out_store;
         if (!pid) {
-            if (n_persons == cap_persons) {
-                cap_persons = cap_persons ? cap_persons * 2 : 4096;
-                struct rp_person *np = realloc(persons, cap_persons * sizeof *np);
-                if (!np)
-                    goto out_arena;
-                persons = np;
+            if (sp.n_names + sp.n_dobs + sp.n_phones + sp.n_emails + sp.n_addresses == 0) {
+                /* nothing to know them by: a person row alone */
+                sp.created_at = e->at;
             }
-            memset(&persons[n_persons], 0, sizeof persons[n_persons]);
-            pid = (fc_id_t)++n_persons;
+            if (store_person_insert(st, &sp, &pid, &err) != FC_OK)
+                goto out_store;
+        } else {
+            sp.id = pid;
+            if (store_person_add_identifiers(st, &sp, &err) != FC_OK)
+                goto out_store;
         }
-        struct rp_person *p = &persons[pid - 1];
+        if ((size_t)pid >= cap_persons) {
+            size_t nc = cap_persons ? cap_persons : 4096;
+            while (nc <= (size_t)pid)
+                nc *= 2;
+            struct rp_person *np = realloc(persons, nc * sizeof *np);
+            if (!np)
+                goto out_arena;
+            memset(np + cap_persons, 0, (nc - cap_persons) * sizeof *np);
+            persons = np;
+            cap_persons = nc;
+        }
+        if ((size_t)pid >= n_persons)
+            n_persons = (size_t)pid + 1;
+        struct rp_person *p = &persons[pid];
         if (e->is_flag) {
             if (!p->first_flag || e->at < p->first_flag)
                 p->first_flag = e->at;
+            struct flag fl = {
+                .person_id = pid,
+                .kind = "vulnerable",
+                .agency = (char *)cell(&flags, e->row, col_of(&flags, "agency")),
+                .reason = (char *)cell(&flags, e->row, col_of(&flags, "reason")),
+                .flagged_at = e->at,
+                .review_date = (char *)cell(&flags, e->row, col_of(&flags, "review_date")),
+                .external_ref = (char *)cell(&flags, e->row, fc[0]),
+                .match_probability = prob >= 0 ? prob : 1.0,
+            };
+            if (!fl.agency[0])
+                fl.agency = "unknown agency";
+            if (!fl.review_date[0])
+                fl.review_date = NULL;
+            fc_id_t fid;
+            if (store_flag_insert(st, &fl, &fid, &err) != FC_OK)
+                goto out_store;
         } else {
+            char *raw = details_json(&calls, e->row);
+            const char *ch = cell(&calls, e->row, col_of(&calls, "channel"));
+            struct contact ct = {
+                .channel = strcmp(ch, "online") == 0     ? CHANNEL_ONLINE
+                           : strcmp(ch, "open311") == 0 ? CHANNEL_OPEN311
+                           : strcmp(ch, "partner_referral") == 0 ? CHANNEL_PARTNER_REFERRAL
+                                                                 : CHANNEL_PHONE,
+                .received_at = e->at,
+                .received_offset_min = e->offset_min,
+                .org_id = org_id,
+                .caller_person_id = pid,
+                .raw_details = raw,
+                .created_at = e->at,
+            };
+            fc_id_t cid;
+            rc = store_contact_insert(st, &ct, &cid, &err);
+            free(raw);
+            if (rc != FC_OK)
+                goto out_store;
             size_t prior = 0;
             for (size_t j = p->n_calls; j-- > 0;) {
                 if (e->at - p->calls[j] > YEAR_SECONDS)
@@ -304,20 +404,40 @@ int cmd_replay(int argc, char **argv)
             }
             p->calls[p->n_calls++] = e->at;
         }
+        /* the index follows the store: replay is the only writer, and the batch is
+         * committed below or the whole replay fails */
         if (match_person_add(svc, pid, &r, e->at, &err) != FC_OK) {
             fprintf(stderr, "replay: %s\n", err.msg);
             goto out_arena;
         }
+        if ((k + 1) % 2000 == 0 &&
+            (store_txn_commit(st, &err) != FC_OK || store_txn_begin(st, &err) != FC_OK))
+            goto out_store;
     }
+    if (store_txn_commit(st, &err) != FC_OK)
+        goto out_store;
     status = 0;
+    goto out_arena;
+out_store:
+    fprintf(stderr, "replay: store: %s%s%s\n", err.field, err.field[0] ? ": " : "", err.msg);
+    store_txn_rollback(st);
 out_arena:
     arena_free(&a);
 out:
-    for (size_t i = 0; i < n_persons; i++)
+    for (size_t i = 0; i < n_persons && persons; i++)
         free(persons[i].calls);
     free(persons);
     free(ev);
     match_service_free(svc);
+    store_close(st);
+    if (tmp_db[0]) {
+        unlink(tmp_db);
+        char side[80];
+        snprintf(side, sizeof side, "%s-wal", tmp_db);
+        unlink(side);
+        snprintf(side, sizeof side, "%s-shm", tmp_db);
+        unlink(side);
+    }
     table_free(&calls);
     table_free(&flags);
     return status;
