@@ -68,4 +68,17 @@ int ui_call_lookup_build(const struct ui_services *svc, const struct ui_viewer *
                          const struct match_record *q, fc_time_t now, struct arena *a,
                          struct ui_lookup_view *out, struct fc_err *err);
 
+/* One page of incidents for the list's filters, newest first; *has_more when another page
+ * follows. */
+int ui_incidents_list_build(const struct ui_services *svc, const struct ui_incident_filter *f,
+                            size_t page_size, struct arena *a, struct incident **out, size_t *n,
+                            bool *has_more, struct fc_err *err);
+
+/* The person page: records this view in the audit trail (consult), then reads the person's
+ * summary (into *sum, which the view points into), history and who viewed the record. */
+int ui_person_page_build(const struct ui_services *svc, const struct ui_viewer *viewer,
+                         fc_id_t person_id, fc_time_t now, struct arena *a,
+                         struct ui_person_view *out, struct ui_person_summary *sum,
+                         struct fc_err *err);
+
 #endif

@@ -194,6 +194,34 @@ static void test_ui_flag_reason_visible_by_role_and_org(void **state)
     assert_false(ui_flag_reason_visible(&v, &f));
 }
 
+static void test_ui_person_page_records_the_view_and_lists_it(void **state)
+{
+    struct world *w = *state;
+    struct arena a;
+    arena_init(&a, 0);
+    struct fc_err err = { 0 };
+    struct ui_viewer viewer = { .user_id = w->user, .org_id = w->org_police,
+                                .role = ROLE_CALL_HANDLER };
+    struct ui_person_view v;
+    struct ui_person_summary sum;
+    assert_int_equal(ui_person_page_build(&w->svc, &viewer, w->robert, NOW, &a, &v, &sum, &err),
+                     FC_OK);
+    assert_int_equal(v.contacts_12m, 3);
+    assert_int_equal(v.n_views, 1);
+    assert_string_equal(v.views[0].who, "handler1");
+    assert_string_equal(v.views[0].org, "Leicestershire Police");
+    assert_string_equal(v.views[0].action, "viewed");
+    /* a second look adds a second row, newest first */
+    assert_int_equal(ui_person_page_build(&w->svc, &viewer, w->robert, NOW + 60, &a, &v, &sum,
+                                          &err),
+                     FC_OK);
+    assert_int_equal(v.n_views, 2);
+    assert_int_equal(v.views[0].at, NOW + 60);
+    assert_int_equal(ui_person_page_build(&w->svc, &viewer, 99999, NOW, &a, &v, &sum, &err),
+                     FC_ENOTFOUND);
+    arena_free(&a);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -203,6 +231,8 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(test_ui_lookup_empty_query_has_no_candidates, setup,
                                         teardown),
         cmocka_unit_test(test_ui_flag_reason_visible_by_role_and_org),
+        cmocka_unit_test_setup_teardown(test_ui_person_page_records_the_view_and_lists_it, setup,
+                                        teardown),
     };
 
     if (argc > 1)
