@@ -16,6 +16,7 @@
 #define FC_STORE_STORE_H
 
 #include "store/model.h"
+#include "store/model_intake.h"
 #include "util/arena.h"
 #include "util/err.h"
 
@@ -180,6 +181,94 @@ struct store_ops {
      */
     int (*audit_verify)(struct store *s, int64_t *out_bad_seq, int64_t *out_count,
                         struct fc_err *err);
+
+    /* ---- call handling (issue 4): risk, grades, labels, tasks, Community Trigger,
+     * victim updates, closure, survey queue. Records are appended; only a task's status,
+     * a trigger's status and steps, and an update plan's next due time change. ---- */
+    int (*team_area_replace)(struct store *s, const char *version, const char *const *lsoa,
+                             const char *const *team_id, const char *const *team_name,
+                             const char *const *district, size_t n, struct fc_err *err);
+    int (*risk_assessment_insert)(struct store *s, const struct risk_assessment_rec *r,
+                                  fc_id_t *out, struct fc_err *err);
+    /* By incident (person_id 0) or by person (incident_id 0), oldest first. */
+    int (*risk_assessment_list)(struct store *s, fc_id_t incident_id, fc_id_t person_id,
+                                struct arena *a, struct risk_assessment_rec **out, size_t *n,
+                                struct fc_err *err);
+    int (*grade_insert)(struct store *s, const struct grade_rec *g, fc_id_t *out,
+                        struct fc_err *err);
+    int (*grade_list)(struct store *s, fc_id_t incident_id, struct arena *a,
+                      struct grade_rec **out, size_t *n, struct fc_err *err);
+    int (*contact_labels_insert)(struct store *s, const struct contact_labels_rec *l,
+                                 struct fc_err *err);
+    int (*contact_labels_get)(struct store *s, fc_id_t contact_id, struct arena *a,
+                              struct contact_labels_rec *out, struct fc_err *err);
+    /* FC_ECONFLICT when an open task of that kind and rank exists for the incident. */
+    int (*task_insert)(struct store *s, const struct task_rec *t, fc_id_t *out,
+                       struct fc_err *err);
+    int (*task_get)(struct store *s, fc_id_t id, struct arena *a, struct task_rec *out,
+                    struct fc_err *err);
+    /* Ordered by due_at, then id. */
+    int (*task_search)(struct store *s, const struct task_query *q, struct arena *a,
+                       struct task_rec **out, size_t *n, struct fc_err *err);
+    /* Closes an open task as "done" or "cancelled"; FC_ECONFLICT if it is not open. */
+    int (*task_close)(struct store *s, fc_id_t id, const char *status, fc_id_t by,
+                      fc_time_t at, const char *outcome, struct fc_err *err);
+    int (*task_set_escalated)(struct store *s, fc_id_t id, fc_time_t at, struct fc_err *err);
+    int (*trigger_insert)(struct store *s, const struct community_trigger_rec *t, fc_id_t *out,
+                          struct fc_err *err);
+    int (*trigger_get)(struct store *s, fc_id_t id, struct arena *a,
+                       struct community_trigger_rec *out, struct fc_err *err);
+    int (*trigger_list_for_person)(struct store *s, fc_id_t person_id, struct arena *a,
+                                   struct community_trigger_rec **out, size_t *n,
+                                   struct fc_err *err);
+    int (*trigger_set_status)(struct store *s, fc_id_t id, const char *status,
+                              const char *decision_reason, const char *outcome,
+                              struct fc_err *err);
+    /* Sets one step's due time and, when done_at != 0, its completion. */
+    int (*trigger_step_set)(struct store *s, fc_id_t trigger_id, const char *step,
+                            fc_time_t due_at, fc_time_t done_at, fc_id_t done_by,
+                            const char *note, struct fc_err *err);
+    int (*update_plan_insert)(struct store *s, const struct update_plan_rec *p, fc_id_t *out,
+                              struct fc_err *err);
+    /* The plan in force (the newest) for an incident. */
+    int (*update_plan_current)(struct store *s, fc_id_t incident_id, struct arena *a,
+                               struct update_plan_rec *out, struct fc_err *err);
+    int (*update_plan_set_next_due)(struct store *s, fc_id_t plan_id, fc_time_t next_due_at,
+                                    struct fc_err *err);
+    /* Plans whose next update is due before `before`, oldest first. */
+    int (*update_plan_due)(struct store *s, fc_time_t before, struct arena *a,
+                           struct update_plan_rec **out, size_t *n, struct fc_err *err);
+    int (*victim_update_insert)(struct store *s, const struct victim_update_rec *u,
+                                fc_id_t *out, struct fc_err *err);
+    int (*victim_update_list)(struct store *s, fc_id_t incident_id, struct arena *a,
+                              struct victim_update_rec **out, size_t *n, struct fc_err *err);
+    int (*incident_closure_insert)(struct store *s, const struct incident_closure_rec *c,
+                                   struct fc_err *err);
+    int (*incident_closure_get)(struct store *s, fc_id_t incident_id, struct arena *a,
+                                struct incident_closure_rec *out, struct fc_err *err);
+    int (*survey_queue_insert)(struct store *s, const struct survey_queue_rec *q, fc_id_t *out,
+                               struct fc_err *err);
+    int (*survey_queue_list)(struct store *s, const char *status, struct arena *a,
+                             struct survey_queue_rec **out, size_t *n, struct fc_err *err);
+    /* History for the repeat rules, over [from, to). */
+    int (*history_caller_contacts)(struct store *s, fc_id_t person_id, fc_time_t from,
+                                   fc_time_t to, fc_id_t exclude_contact, struct arena *a,
+                                   fc_time_t **out, size_t *n, struct fc_err *err);
+    /* Incidents naming the person in `role` ("victim", "suspect"), by created_at. */
+    int (*history_person_incidents)(struct store *s, fc_id_t person_id, const char *role,
+                                    fc_time_t from, fc_time_t to, struct arena *a,
+                                    fc_time_t **out, size_t *n, struct fc_err *err);
+    /* Incidents with the same location key or inside the lat/lon box (NaN: key only). */
+    int (*history_place_incidents)(struct store *s, const char *location_key, double lat_min,
+                                   double lat_max, double lon_min, double lon_max,
+                                   fc_time_t from, fc_time_t to, fc_id_t exclude_incident,
+                                   struct arena *a, struct history_place_row **out, size_t *n,
+                                   struct fc_err *err);
+    /* Contacts by the person, or about incidents with the problem key (NULL: none). */
+    int (*history_complaints)(struct store *s, fc_id_t person_id, const char *problem_key,
+                              fc_time_t from, fc_time_t to, fc_id_t exclude_contact,
+                              struct arena *a, struct history_complaint_row **out, size_t *n,
+                              struct fc_err *err);
 };
 
 struct store {
@@ -423,6 +512,194 @@ static inline int store_audit_verify(struct store *s, int64_t *out_bad_seq, int6
                                      struct fc_err *err)
 {
     return s->ops->audit_verify(s, out_bad_seq, out_count, err);
+}
+
+
+/* ---- call handling wrappers ---- */
+static inline int store_team_area_replace(struct store *s, const char *version,
+                                          const char *const *lsoa, const char *const *team_id,
+                                          const char *const *team_name,
+                                          const char *const *district, size_t n,
+                                          struct fc_err *err)
+{
+    return STORE_CALL(s, team_area_replace, version, lsoa, team_id, team_name, district, n, err);
+}
+static inline int store_risk_assessment_insert(struct store *s,
+                                               const struct risk_assessment_rec *r, fc_id_t *out,
+                                               struct fc_err *err)
+{
+    return STORE_CALL(s, risk_assessment_insert, r, out, err);
+}
+static inline int store_risk_assessment_list(struct store *s, fc_id_t incident_id,
+                                             fc_id_t person_id, struct arena *a,
+                                             struct risk_assessment_rec **out, size_t *n,
+                                             struct fc_err *err)
+{
+    return STORE_CALL(s, risk_assessment_list, incident_id, person_id, a, out, n, err);
+}
+static inline int store_grade_insert(struct store *s, const struct grade_rec *g, fc_id_t *out,
+                                     struct fc_err *err)
+{
+    return STORE_CALL(s, grade_insert, g, out, err);
+}
+static inline int store_grade_list(struct store *s, fc_id_t incident_id, struct arena *a,
+                                   struct grade_rec **out, size_t *n, struct fc_err *err)
+{
+    return STORE_CALL(s, grade_list, incident_id, a, out, n, err);
+}
+static inline int store_contact_labels_insert(struct store *s, const struct contact_labels_rec *l,
+                                              struct fc_err *err)
+{
+    return STORE_CALL(s, contact_labels_insert, l, err);
+}
+static inline int store_contact_labels_get(struct store *s, fc_id_t contact_id, struct arena *a,
+                                           struct contact_labels_rec *out, struct fc_err *err)
+{
+    return STORE_CALL(s, contact_labels_get, contact_id, a, out, err);
+}
+static inline int store_task_insert(struct store *s, const struct task_rec *t, fc_id_t *out,
+                                    struct fc_err *err)
+{
+    return STORE_CALL(s, task_insert, t, out, err);
+}
+static inline int store_task_get(struct store *s, fc_id_t id, struct arena *a,
+                                 struct task_rec *out, struct fc_err *err)
+{
+    return STORE_CALL(s, task_get, id, a, out, err);
+}
+static inline int store_task_search(struct store *s, const struct task_query *q, struct arena *a,
+                                    struct task_rec **out, size_t *n, struct fc_err *err)
+{
+    return STORE_CALL(s, task_search, q, a, out, n, err);
+}
+static inline int store_task_close(struct store *s, fc_id_t id, const char *status, fc_id_t by,
+                                   fc_time_t at, const char *outcome, struct fc_err *err)
+{
+    return STORE_CALL(s, task_close, id, status, by, at, outcome, err);
+}
+static inline int store_task_set_escalated(struct store *s, fc_id_t id, fc_time_t at,
+                                           struct fc_err *err)
+{
+    return STORE_CALL(s, task_set_escalated, id, at, err);
+}
+static inline int store_trigger_insert(struct store *s, const struct community_trigger_rec *t,
+                                       fc_id_t *out, struct fc_err *err)
+{
+    return STORE_CALL(s, trigger_insert, t, out, err);
+}
+static inline int store_trigger_get(struct store *s, fc_id_t id, struct arena *a,
+                                    struct community_trigger_rec *out, struct fc_err *err)
+{
+    return STORE_CALL(s, trigger_get, id, a, out, err);
+}
+static inline int store_trigger_list_for_person(struct store *s, fc_id_t person_id,
+                                                struct arena *a,
+                                                struct community_trigger_rec **out, size_t *n,
+                                                struct fc_err *err)
+{
+    return STORE_CALL(s, trigger_list_for_person, person_id, a, out, n, err);
+}
+static inline int store_trigger_set_status(struct store *s, fc_id_t id, const char *status,
+                                           const char *decision_reason, const char *outcome,
+                                           struct fc_err *err)
+{
+    return STORE_CALL(s, trigger_set_status, id, status, decision_reason, outcome, err);
+}
+static inline int store_trigger_step_set(struct store *s, fc_id_t trigger_id, const char *step,
+                                         fc_time_t due_at, fc_time_t done_at, fc_id_t done_by,
+                                         const char *note, struct fc_err *err)
+{
+    return STORE_CALL(s, trigger_step_set, trigger_id, step, due_at, done_at, done_by, note, err);
+}
+static inline int store_update_plan_insert(struct store *s, const struct update_plan_rec *p,
+                                           fc_id_t *out, struct fc_err *err)
+{
+    return STORE_CALL(s, update_plan_insert, p, out, err);
+}
+static inline int store_update_plan_current(struct store *s, fc_id_t incident_id,
+                                            struct arena *a, struct update_plan_rec *out,
+                                            struct fc_err *err)
+{
+    return STORE_CALL(s, update_plan_current, incident_id, a, out, err);
+}
+static inline int store_update_plan_set_next_due(struct store *s, fc_id_t plan_id,
+                                                 fc_time_t next_due_at, struct fc_err *err)
+{
+    return STORE_CALL(s, update_plan_set_next_due, plan_id, next_due_at, err);
+}
+static inline int store_update_plan_due(struct store *s, fc_time_t before, struct arena *a,
+                                        struct update_plan_rec **out, size_t *n,
+                                        struct fc_err *err)
+{
+    return STORE_CALL(s, update_plan_due, before, a, out, n, err);
+}
+static inline int store_victim_update_insert(struct store *s, const struct victim_update_rec *u,
+                                             fc_id_t *out, struct fc_err *err)
+{
+    return STORE_CALL(s, victim_update_insert, u, out, err);
+}
+static inline int store_victim_update_list(struct store *s, fc_id_t incident_id, struct arena *a,
+                                           struct victim_update_rec **out, size_t *n,
+                                           struct fc_err *err)
+{
+    return STORE_CALL(s, victim_update_list, incident_id, a, out, n, err);
+}
+static inline int store_incident_closure_insert(struct store *s,
+                                                const struct incident_closure_rec *c,
+                                                struct fc_err *err)
+{
+    return STORE_CALL(s, incident_closure_insert, c, err);
+}
+static inline int store_incident_closure_get(struct store *s, fc_id_t incident_id,
+                                             struct arena *a, struct incident_closure_rec *out,
+                                             struct fc_err *err)
+{
+    return STORE_CALL(s, incident_closure_get, incident_id, a, out, err);
+}
+static inline int store_survey_queue_insert(struct store *s, const struct survey_queue_rec *q,
+                                            fc_id_t *out, struct fc_err *err)
+{
+    return STORE_CALL(s, survey_queue_insert, q, out, err);
+}
+static inline int store_survey_queue_list(struct store *s, const char *status, struct arena *a,
+                                          struct survey_queue_rec **out, size_t *n,
+                                          struct fc_err *err)
+{
+    return STORE_CALL(s, survey_queue_list, status, a, out, n, err);
+}
+static inline int store_history_caller_contacts(struct store *s, fc_id_t person_id,
+                                                fc_time_t from, fc_time_t to,
+                                                fc_id_t exclude_contact, struct arena *a,
+                                                fc_time_t **out, size_t *n, struct fc_err *err)
+{
+    return STORE_CALL(s, history_caller_contacts, person_id, from, to, exclude_contact, a, out, n,
+                      err);
+}
+static inline int store_history_person_incidents(struct store *s, fc_id_t person_id,
+                                                 const char *role, fc_time_t from, fc_time_t to,
+                                                 struct arena *a, fc_time_t **out, size_t *n,
+                                                 struct fc_err *err)
+{
+    return STORE_CALL(s, history_person_incidents, person_id, role, from, to, a, out, n, err);
+}
+static inline int store_history_place_incidents(struct store *s, const char *location_key,
+                                                double lat_min, double lat_max, double lon_min,
+                                                double lon_max, fc_time_t from, fc_time_t to,
+                                                fc_id_t exclude_incident, struct arena *a,
+                                                struct history_place_row **out, size_t *n,
+                                                struct fc_err *err)
+{
+    return STORE_CALL(s, history_place_incidents, location_key, lat_min, lat_max, lon_min,
+                      lon_max, from, to, exclude_incident, a, out, n, err);
+}
+static inline int store_history_complaints(struct store *s, fc_id_t person_id,
+                                           const char *problem_key, fc_time_t from, fc_time_t to,
+                                           fc_id_t exclude_contact, struct arena *a,
+                                           struct history_complaint_row **out, size_t *n,
+                                           struct fc_err *err)
+{
+    return STORE_CALL(s, history_complaints, person_id, problem_key, from, to, exclude_contact, a,
+                      out, n, err);
 }
 
 #endif

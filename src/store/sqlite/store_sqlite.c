@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store/sqlite/sqlite_intake.h"
 #include "store/sqlite/sqlite_internal.h"
 #include "util/assets.h"
 #include "util/log.h"
@@ -284,6 +285,8 @@ static const struct store_ops sqlite_ops = {
     .audit_append = sqlite_audit_append,
     .audit_list = sqlite_audit_list,
     .audit_verify = sqlite_audit_verify,
+    /* call handling: sqlite_intake.c */
+    SQLITE_INTAKE_OPS,
 };
 
 int store_sqlite_open(const char *path, struct store **out, struct fc_err *err)
