@@ -1432,3 +1432,87 @@ done:
     arena_free(&a);
     return rc;
 }
+
+/* ---- reminders ---- */
+
+static int raise_update_task(struct store *s, const struct intake_rules *r,
+                             const struct intake_actor *who, const struct incident *inc,
+                             fc_time_t due, const char *reason, size_t *raised,
+                             struct fc_err *err)
+{
+    struct task_plan p = { .kind = "victim_update", .due_at = due };
+    snprintf(p.reason, sizeof(p.reason), "%s", reason);
+    return tasks_raise(s, r, inc, 0, &p, 1, who, raised, err);
+}
+
+int intake_updates_remind(struct store *s, const struct intake_rules *r,
+                          const struct intake_actor *who, long within_s, size_t *out_n,
+                          struct fc_err *err)
+{
+    *out_n = 0;
+    struct arena a;
+    arena_init(&a, 0);
+    struct update_plan_rec *plans = NULL;
+    size_t n = 0;
+    int rc = store_txn_begin(s, err);
+    if (rc == FC_OK)
+        rc = store_update_plan_due(s, who->now + (within_s > 0 ? within_s : 0), &a, &plans, &n,
+                                   err);
+    for (size_t i = 0; rc == FC_OK && i < n; i++) {
+        struct incident inc;
+        rc = store_incident_get(s, plans[i].incident_id, &a, &inc, err);
+        if (rc == FC_OK && inc.status == INCIDENT_OPEN)
+            rc = raise_update_task(s, r, who, &inc, plans[i].next_due_at,
+                                   "victim update due (agreed plan)", out_n, err);
+    }
+    if (rc == FC_OK)
+        rc = store_txn_commit(s, err);
+    else
+        store_txn_rollback(s);
+    arena_free(&a);
+    return rc;
+}
+
+int intake_key_event(struct store *s, const struct intake_rules *r,
+                     const struct intake_actor *who, fc_id_t incident_id, const char *event,
+                     struct fc_err *err)
+{
+    if (blank(event) || strlen(event) > 40)
+        return err_set(err, FC_EINVAL, "event", "must name the key event (up to 40 characters)");
+    if (who->role == ROLE_ANALYST || who->role == ROLE_ADMIN)
+        return err_set(err, FC_EDENIED, "", "this role may not record key events");
+    struct arena a;
+    arena_init(&a, 0);
+    struct incident inc;
+    struct update_plan_rec p;
+    size_t raised = 0;
+    int rc = store_txn_begin(s, err);
+    if (rc == FC_OK)
+        rc = store_incident_get(s, incident_id, &a, &inc, err);
+    if (rc == FC_OK && inc.status == INCIDENT_CLOSED)
+        rc = err_set(err, FC_ECONFLICT, "incident_id", "incident is closed");
+    bool enhanced = false;
+    if (rc == FC_OK) {
+        rc = store_update_plan_current(s, incident_id, &a, &p, err);
+        enhanced = rc == FC_OK && p.is_enhanced;
+        if (rc == FC_ENOTFOUND) {
+            err_clear(err);
+            rc = FC_OK;
+        }
+    }
+    char reason[64];
+    snprintf(reason, sizeof(reason), "key event %.30s: update the victim", event);
+    if (rc == FC_OK)
+        rc = raise_update_task(s, r, who, &inc,
+                               updates_key_event_due(&r->updates, enhanced, who->now), reason,
+                               &raised, err);
+    if (rc == FC_OK)
+        rc = audit(s, who, AUDIT_COLLECT, "incident", incident_id, NULL, err,
+                   "key event %.40s enhanced=%d", event, enhanced);
+    if (rc == FC_OK)
+        rc = store_txn_commit(s, err);
+    else
+        store_txn_rollback(s);
+    arena_free(&a);
+    return rc;
+}

@@ -138,6 +138,18 @@ int intake_update_record(struct store *s, const struct intake_rules *r,
                          const char *event, const char *channel, const char *summary,
                          fc_id_t *out, struct fc_err *err);
 
+/* Raises a victim_update task for every plan whose next update falls due before
+ * now + within_s (the reminder officers see in their team queue); *out_n = tasks raised. */
+int intake_updates_remind(struct store *s, const struct intake_rules *r,
+                          const struct intake_actor *who, long within_s, size_t *out_n,
+                          struct fc_err *err);
+
+/* A key event (arrest, charge, ...) happened: raises a victim_update task due within 1
+ * working day for enhanced victims, 5 for others (Victims' Code). */
+int intake_key_event(struct store *s, const struct intake_rules *r,
+                     const struct intake_actor *who, fc_id_t incident_id, const char *event,
+                     struct fc_err *err);
+
 struct intake_closure {
     const char *closure_code;
     const char *outcome;

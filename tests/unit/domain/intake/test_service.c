@@ -552,6 +552,53 @@ static void test_labels_are_stored_as_shown(void **state)
     arena_free(&a);
 }
 
+static void test_key_events_and_due_updates_raise_tasks(void **state)
+{
+    struct world *w = *state;
+    struct fc_err err = { 0 };
+    struct arena a;
+    arena_init(&a, 0);
+    fc_time_t now = t("2026-11-27T10:00:00Z"); /* Friday */
+    at(w, now);
+    fc_id_t p = add_person(w, "Updates");
+    add_flag(w, p, now - 10 * DAY);
+    fc_id_t cid, iid = call(w, p, now, NSIR_PERSONAL, "intimidation_harassment", "2 lime", &cid);
+    struct risk_answers ans;
+    static const char *const kv[] = { "S6=yes" };
+    answers(w, "screening", &ans, kv, 1);
+    struct intake_risk_outcome ro;
+    assert_int_equal(intake_screen(w->s, w->rules, &w->as_handler, iid, cid, &ans, &ro, &err),
+                     FC_OK);
+    struct update_plan_rec pr;
+    assert_int_equal(store_update_plan_current(w->s, iid, &a, &pr, &err), FC_OK);
+    assert_true(pr.is_enhanced); /* a flag in force */
+    assert_int_equal(pr.frequency_wd, 10);
+    assert_int_equal(pr.next_due_at, t("2026-12-11T23:59:59Z"));
+    assert_int_equal(intake_key_event(w->s, w->rules, &w->as_officer, iid, "", &err), FC_EINVAL);
+    assert_int_equal(intake_key_event(w->s, w->rules, &w->as_officer, iid, "arrest", &err), FC_OK);
+    struct task_rec *ts;
+    size_t n;
+    incident_tasks(w, iid, &a, &ts, &n);
+    const struct task_rec *u = find_task(ts, n, "victim_update", "", "open");
+    assert_non_null(u);
+    assert_int_equal(u->due_at, t("2026-11-30T23:59:59Z")); /* 1 working day: Monday */
+    fc_id_t up;
+    assert_int_equal(intake_update_record(w->s, w->rules, &w->as_officer, iid, "key_event",
+                                          "arrest", "phone", "suspect arrested", &up, &err),
+                     FC_OK);
+    incident_tasks(w, iid, &a, &ts, &n);
+    assert_null(find_task(ts, n, "victim_update", "", "open"));
+    /* ten working days later the agreed routine update falls due */
+    at(w, t("2026-12-14T09:00:00Z"));
+    size_t raised = 0;
+    assert_int_equal(intake_updates_remind(w->s, w->rules, &w->as_supervisor, 0, &raised, &err),
+                     FC_OK);
+    assert_int_equal(raised, 1);
+    incident_tasks(w, iid, &a, &ts, &n);
+    assert_non_null(find_task(ts, n, "victim_update", "", "open"));
+    arena_free(&a);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -565,6 +612,8 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(test_close_queues_survey_and_sends_closure_update, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_labels_are_stored_as_shown, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_key_events_and_due_updates_raise_tasks, setup,
+                                        teardown),
     };
     if (argc > 1)
         cmocka_set_test_filter(argv[1]);
