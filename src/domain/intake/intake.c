@@ -472,6 +472,7 @@ static int tasks_raise(struct store *s, const struct intake_rules *r, const stru
                        const struct intake_actor *who, size_t *raised, struct fc_err *err)
 {
     const char *team = intake_team_for(r, inc);
+    bool synced_once = false, *synced = &synced_once;
     for (size_t i = 0; i < n; i++) {
         struct task_rec t = { .incident_id = inc->id,
                               .contact_id = contact_id,
@@ -484,6 +485,13 @@ static int tasks_raise(struct store *s, const struct intake_rules *r, const stru
         fc_id_t id;
         struct fc_err e2;
         int rc = store_task_insert(s, &t, &id, &e2);
+        if (rc == FC_EINVAL && !*synced) {
+            /* a store that has not been given the team map yet: give it and retry */
+            *synced = true;
+            rc = intake_teams_sync(s, r, &e2);
+            if (rc == FC_OK)
+                rc = store_task_insert(s, &t, &id, &e2);
+        }
         if (rc == FC_ECONFLICT)
             continue; /* an open task of that kind already runs its clock */
         if (rc != FC_OK) {

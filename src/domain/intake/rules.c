@@ -1,7 +1,10 @@
 /* intake/rules.c: see rules.h. */
 #include "domain/intake/rules.h"
 
+#include <pthread.h>
 #include <stdlib.h>
+
+#include "util/log.h"
 
 int intake_rules_load(struct intake_rules **out, struct fc_err *err)
 {
@@ -35,4 +38,23 @@ void intake_rules_free(struct intake_rules *r)
         return;
     teams_map_free(&r->teams);
     free(r);
+}
+
+static pthread_once_t shared_once = PTHREAD_ONCE_INIT;
+static struct intake_rules *shared_rules;
+static struct fc_err shared_err;
+
+static void shared_load(void)
+{
+    if (intake_rules_load(&shared_rules, &shared_err) != FC_OK)
+        log_emit(LOG_ERROR, "intake.rules_load_failed", "field=%s msg=\"%s\"", shared_err.field,
+                 shared_err.msg);
+}
+
+const struct intake_rules *intake_rules_shared(struct fc_err *err)
+{
+    pthread_once(&shared_once, shared_load);
+    if (shared_rules == NULL && err != NULL)
+        *err = shared_err;
+    return shared_rules;
 }

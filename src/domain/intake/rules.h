@@ -32,4 +32,11 @@ struct intake_rules {
 int intake_rules_load(struct intake_rules **out, struct fc_err *err);
 void intake_rules_free(struct intake_rules *r); /* NULL-safe */
 
+/*
+ * The process-wide rules, loaded on first use (pthread_once) and kept for the life of the
+ * process; NULL (err filled) if the embedded configuration does not load, which is a build
+ * defect. Any thread may call it.
+ */
+const struct intake_rules *intake_rules_shared(struct fc_err *err);
+
 #endif

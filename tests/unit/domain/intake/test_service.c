@@ -66,6 +66,15 @@ static int setup(void **state)
     return 0;
 }
 
+/* A store that was never given the team map: raising a task must still work. */
+static int setup_without_teams(void **state)
+{
+    if (setup(state) != 0)
+        return -1;
+    struct world *w = *state;
+    return fixture_raw_sql(w->fx, "DELETE FROM team_area; DELETE FROM team;");
+}
+
 static int teardown(void **state)
 {
     struct world *w = *state;
@@ -602,7 +611,8 @@ static void test_key_events_and_due_updates_raise_tasks(void **state)
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_first_time_caller_is_low_risk, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_first_time_caller_is_low_risk, setup_without_teams,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_repeat_vulnerable_victim_goes_high_with_reviews,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_overrides_need_supervisor_to_lower_and_are_audited,
