@@ -17,6 +17,7 @@
 
 #include "store/model.h"
 #include "store/model_intake.h"
+#include "store/model_cases.h"
 #include "util/arena.h"
 #include "util/err.h"
 
@@ -269,6 +270,87 @@ struct store_ops {
                               fc_time_t from, fc_time_t to, fc_id_t exclude_contact,
                               struct arena *a, struct history_complaint_row **out, size_t *n,
                               struct fc_err *err);
+
+    /* ---- cases (issue 6): partnership case management; sqlite_cases.c, migration 0004.
+     * A case row changes only through case_update (optimistic: FC_ECONFLICT on a stale
+     * version); the timeline (case_entry) and reviews are append-only; shares are revoked,
+     * not deleted; an action's status moves forward. Every change has a timeline row. ---- */
+    /* Inserts the case; a NULL ref gets "CASE-<year>-<id>". Sets *out to the id. */
+    int (*case_insert)(struct store *s, const struct asb_case *c, fc_id_t *out,
+                       struct fc_err *err);
+    int (*case_get)(struct store *s, fc_id_t id, struct arena *a, struct asb_case *out,
+                    struct fc_err *err);
+    /* Writes title, lead, status, risk, area, sharing, review and closure fields when
+     * c->version matches the stored one; bumps the version. */
+    int (*case_update)(struct store *s, const struct asb_case *c, struct fc_err *err);
+    int (*case_search)(struct store *s, const struct case_query *q, struct arena *a,
+                       struct asb_case **out, size_t *n, struct fc_err *err);
+    /* Cases a person is a party to, or an incident is linked to (either id 0). */
+    int (*case_ids_involving)(struct store *s, fc_id_t person_id, fc_id_t incident_id,
+                              struct arena *a, fc_id_t **out, size_t *n, struct fc_err *err);
+    /* FC_ECONFLICT if the organisation already has a live share on the case. */
+    int (*case_share_insert)(struct store *s, const struct case_share *sh, fc_id_t *out,
+                             struct fc_err *err);
+    int (*case_share_revoke)(struct store *s, fc_id_t share_id, fc_id_t by, fc_time_t at,
+                             struct fc_err *err);
+    /* Every share of a case (revoked ones too), oldest first. */
+    int (*case_share_list)(struct store *s, fc_id_t case_id, struct arena *a,
+                           struct case_share **out, size_t *n, struct fc_err *err);
+    int (*case_party_insert)(struct store *s, const struct case_party *p, fc_id_t *out,
+                             struct fc_err *err);
+    int (*case_party_list)(struct store *s, fc_id_t case_id, struct arena *a,
+                           struct case_party **out, size_t *n, struct fc_err *err);
+    int (*case_incident_link)(struct store *s, fc_id_t case_id, fc_id_t incident_id,
+                              fc_id_t by, fc_time_t at, struct fc_err *err);
+    int (*case_incident_list)(struct store *s, fc_id_t case_id, struct arena *a, fc_id_t **out,
+                              size_t *n, struct fc_err *err);
+    int (*case_location_insert)(struct store *s, const struct case_location *l, fc_id_t *out,
+                                struct fc_err *err);
+    int (*case_location_list)(struct store *s, fc_id_t case_id, struct arena *a,
+                              struct case_location **out, size_t *n, struct fc_err *err);
+    int (*case_action_insert)(struct store *s, const struct case_action *ac, fc_id_t *out,
+                              struct fc_err *err);
+    int (*case_action_get)(struct store *s, fc_id_t id, struct arena *a,
+                           struct case_action *out, struct fc_err *err);
+    /* Sets status, outcome, owner, due, updated_at and completed_at. */
+    int (*case_action_update)(struct store *s, const struct case_action *ac,
+                              struct fc_err *err);
+    /* Ordered by due time, then id. */
+    int (*case_action_search)(struct store *s, const struct case_action_query *q,
+                              struct arena *a, struct case_action **out, size_t *n,
+                              struct fc_err *err);
+    int (*case_review_insert)(struct store *s, const struct case_review *r, fc_id_t *out,
+                              struct fc_err *err);
+    int (*case_review_list)(struct store *s, fc_id_t case_id, struct arena *a,
+                            struct case_review **out, size_t *n, struct fc_err *err);
+    /* FC_ECONFLICT if this due time was already escalated. */
+    int (*case_escalation_insert)(struct store *s, const struct case_escalation *e,
+                                  struct fc_err *err);
+    /* The latest escalated due time of a case, 0 if none. */
+    int (*case_escalation_last)(struct store *s, fc_id_t case_id, fc_time_t *out,
+                                struct fc_err *err);
+    int (*case_entry_append)(struct store *s, const struct case_entry *e, fc_id_t *out,
+                             struct fc_err *err);
+    /* The timeline, oldest first; kind NULL for every kind. */
+    int (*case_entry_list)(struct store *s, fc_id_t case_id, const char *kind,
+                           struct arena *a, struct case_entry **out, size_t *n,
+                           struct fc_err *err);
+    int (*flag_review_insert)(struct store *s, const struct flag_review *r, fc_id_t *out,
+                              struct fc_err *err);
+    int (*flag_review_get)(struct store *s, fc_id_t id, struct arena *a,
+                           struct flag_review *out, struct fc_err *err);
+    /* Reviews of an organisation (0: all) with a status (NULL: any), oldest first. */
+    int (*flag_review_list)(struct store *s, fc_id_t org_id, const char *status,
+                            struct arena *a, struct flag_review **out, size_t *n,
+                            struct fc_err *err);
+    /* Records the decision on a pending review; FC_ECONFLICT if already decided. */
+    int (*flag_review_decide)(struct store *s, fc_id_t id, const char *status, fc_id_t by,
+                              fc_time_t at, fc_id_t person_id, fc_id_t flag_id,
+                              struct fc_err *err);
+    /* Queues a victim of a closed case for the satisfaction survey (survey_queue). */
+    int (*case_survey_queue)(struct store *s, fc_id_t case_id, fc_id_t incident_id,
+                             fc_id_t person_id, fc_time_t at, struct fc_err *err);
+    /* ---- end of cases ---- */
 };
 
 struct store {

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "store/sqlite/sqlite_intake.h"
+#include "store/sqlite/sqlite_cases.h"
 #include "store/sqlite/sqlite_internal.h"
 #include "util/assets.h"
 #include "util/log.h"
@@ -287,6 +288,8 @@ static const struct store_ops sqlite_ops = {
     .audit_verify = sqlite_audit_verify,
     /* call handling: sqlite_intake.c */
     SQLITE_INTAKE_OPS,
+    /* partnership cases: sqlite_cases.c */
+    SQLITE_CASES_OPS,
 };
 
 int store_sqlite_open(const char *path, struct store **out, struct fc_err *err)
