@@ -111,7 +111,7 @@ struct case_escalation {
 
 /* One timeline row: append-only. Kinds: "opened", "assessment", "party", "incident",
  * "location", "share", "action", "review", "escalation", "conference", "contact", "note",
- * "lead", "closed", "reopened". */
+ * "lead", "trigger" (a Community Trigger step done), "closed", "reopened". */
 struct case_entry {
     fc_id_t id;
     fc_id_t case_id;

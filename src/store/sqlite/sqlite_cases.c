@@ -198,8 +198,8 @@ static void read_case(struct arena *a, sqlite3_stmt *st, void *out)
     c->version = sqlite3_column_int(st, 21);
 }
 
-int sqlite_case_insert(struct store *s, const struct asb_case *c, fc_id_t *out,
-                       struct fc_err *err)
+static int case_insert_rows(struct store *s, const struct asb_case *c, fc_id_t *out,
+                            struct fc_err *err)
 {
     sqlite3 *db;
     sqlite3_stmt *st;
@@ -251,6 +251,20 @@ int sqlite_case_insert(struct store *s, const struct asb_case *c, fc_id_t *out,
     }
     *out = id;
     return FC_OK;
+}
+
+/* The insert and its numbering are one unit, inside the caller's transaction or its own. */
+int sqlite_case_insert(struct store *s, const struct asb_case *c, fc_id_t *out,
+                       struct fc_err *err)
+{
+    struct sqlite_conn *conn;
+    int rc = sqlite_conn_of(s, &conn, err);
+    if (rc == FC_OK)
+        rc = sqlite_tx_begin(conn, err);
+    if (rc != FC_OK)
+        return rc;
+    rc = case_insert_rows(s, c, out, err);
+    return sqlite_tx_end(conn, rc, err);
 }
 
 int sqlite_case_get(struct store *s, fc_id_t id, struct arena *a, struct asb_case *out,

@@ -145,7 +145,7 @@ CREATE TABLE case_entry (
     actor_org_id INTEGER REFERENCES organisation (id),
     kind TEXT NOT NULL CONSTRAINT kind CHECK (kind IN ('opened', 'assessment', 'party',
         'incident', 'location', 'share', 'action', 'review', 'escalation', 'conference',
-        'contact', 'note', 'lead', 'closed', 'reopened')),
+        'contact', 'note', 'lead', 'trigger', 'closed', 'reopened')),
     summary TEXT NOT NULL CONSTRAINT summary CHECK (length(summary) BETWEEN 1 AND 500),
     body TEXT CONSTRAINT body CHECK (body IS NULL OR json_valid(body)),
     is_police_only INTEGER NOT NULL DEFAULT 0
