@@ -81,4 +81,22 @@ int ui_person_page_build(const struct ui_services *svc, const struct ui_viewer *
                          struct ui_person_view *out, struct ui_person_summary *sum,
                          struct fc_err *err);
 
+/* What "Save incident" created. */
+struct ui_call_result {
+    fc_id_t person_id, contact_id, incident_id;
+    bool needs_full;        /* screening: not low risk */
+    const char *grade;      /* as recorded */
+    const char *risk_level; /* as recorded */
+};
+
+/*
+ * Saves a call from the call screen's form: validates every field first (FC_EINVAL names
+ * the form field), then records the caller, the contact with the match snapshot of what
+ * the handler was shown, and the graded, screened incident in one transaction, and adds
+ * the typed identifiers to the match index after the commit.
+ */
+int ui_call_submit(const struct ui_services *svc, const struct ui_viewer *viewer,
+                   ui_form_get_fn get, void *ctx, fc_time_t now, struct arena *a,
+                   struct ui_call_result *out, struct fc_err *err);
+
 #endif

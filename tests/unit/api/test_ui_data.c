@@ -28,6 +28,8 @@ struct world {
     struct match_service *match;
     struct definitions_config defs;
     struct trigger_config trigger;
+    struct risk_config risk;
+    struct grading_config grading;
     struct ui_services svc;
     fc_id_t org_police, org_council, user, robert, other;
 };
@@ -89,12 +91,15 @@ static int setup(void **state)
     if (match_service_create(NULL, NULL, &w->match, &err) != FC_OK ||
         match_service_load(w->match, s, &err) != FC_OK ||
         definitions_config_load("definitions/v1", &w->defs, &err) != FC_OK ||
-        trigger_config_load("trigger/v1", &w->trigger, &err) != FC_OK) {
+        trigger_config_load("trigger/v1", &w->trigger, &err) != FC_OK ||
+        risk_config_load("risk/v1", &w->risk, &err) != FC_OK ||
+        grading_config_load("grading/v1", &w->grading, &err) != FC_OK) {
         fprintf(stderr, "setup: %s %s\n", err.field, err.msg);
         return -1;
     }
     w->svc = (struct ui_services){ .store = s, .match = w->match, .definitions = &w->defs,
-                                   .trigger = &w->trigger };
+                                   .trigger = &w->trigger, .risk = &w->risk,
+                                   .grading = &w->grading };
     *state = w;
     return 0;
 }
@@ -222,6 +227,133 @@ static void test_ui_person_page_records_the_view_and_lists_it(void **state)
     arena_free(&a);
 }
 
+struct form {
+    const char *kv[40][2];
+};
+
+static const char *form_get(void *ctx, const char *name)
+{
+    struct form *f = ctx;
+    for (int i = 0; i < 40 && f->kv[i][0]; i++) {
+        if (strcmp(f->kv[i][0], name) == 0)
+            return f->kv[i][1];
+    }
+    return NULL;
+}
+
+static size_t incident_count(struct store *s)
+{
+    struct arena a;
+    arena_init(&a, 0);
+    struct fc_err err;
+    struct incident *rows;
+    size_t n = 0;
+    struct incident_query q = { .limit = 1000 };
+    assert_int_equal(store_incident_search(s, &q, &a, &rows, &n, &err), FC_OK);
+    arena_free(&a);
+    return n;
+}
+
+static void test_ui_call_submit_records_repeat_caller_incident(void **state)
+{
+    struct world *w = *state;
+    struct arena a;
+    arena_init(&a, 0);
+    struct fc_err err = { 0 };
+    struct ui_viewer viewer = { .user_id = w->user, .org_id = w->org_police,
+                                .role = ROLE_CALL_HANDLER };
+    char choice[24];
+    snprintf(choice, sizeof(choice), "%lld", (long long)w->robert);
+    struct form f = { { { "name", "Bob Smyth" }, { "dob", "03/02/1980" },
+                        { "person_choice", choice }, { "category", "personal" },
+                        { "incident_type", "intimidation_harassment" },
+                        { "description", "Threats through the letterbox" },
+                        { "answer_S1", "y" }, { "answer_S2", "y" }, { "answer_S3", "y" },
+                        { "answer_S4", "n" }, { "answer_S5", "n" }, { "answer_S6", "y" },
+                        { "answer_S7", "y" }, { "grade", "" } } };
+    struct ui_call_result res;
+    assert_int_equal(ui_call_submit(&w->svc, &viewer, form_get, &f, NOW, &a, &res, &err), FC_OK);
+    assert_int_equal(res.person_id, w->robert);
+    assert_true(res.needs_full);
+    assert_string_equal(res.risk_level, "medium"); /* a flag in force floors it at medium */
+
+    struct incident inc;
+    assert_int_equal(store_incident_get(w->svc.store, res.incident_id, &a, &inc, &err), FC_OK);
+    assert_string_equal(inc.incident_type, "intimidation_harassment");
+    assert_string_equal(inc.grade, res.grade);
+    assert_int_equal(inc.n_persons, 1);
+    assert_int_equal(inc.persons[0].person_id, w->robert);
+
+    struct contact c;
+    assert_int_equal(store_contact_get(w->svc.store, res.contact_id, &a, &c, &err), FC_OK);
+    assert_int_equal(c.incident_id, res.incident_id);
+    assert_non_null(strstr(c.match_snapshot, "\"contacts_12m\":3"));
+
+    struct person p;
+    assert_int_equal(store_person_get(w->svc.store, w->robert, &a, &p, &err), FC_OK);
+    assert_int_equal(p.n_names, 2); /* "Bob Smyth" kept beside "Robert Smith" */
+    arena_free(&a);
+}
+
+static void test_ui_call_submit_bad_input_writes_nothing(void **state)
+{
+    struct world *w = *state;
+    struct arena a;
+    arena_init(&a, 0);
+    struct fc_err err = { 0 };
+    struct ui_viewer viewer = { .user_id = w->user, .org_id = w->org_police,
+                                .role = ROLE_CALL_HANDLER };
+    size_t before = incident_count(w->svc.store);
+    struct form f = { { { "name", "New Caller" }, { "person_choice", "new" },
+                        { "category", "nuisance" }, { "incident_type", "noise" },
+                        { "description", "Music" }, { "answer_S1", "n" } } };
+    struct ui_call_result res;
+    assert_int_equal(ui_call_submit(&w->svc, &viewer, form_get, &f, NOW, &a, &res, &err),
+                     FC_EINVAL);
+    assert_string_equal(err.field, "answer_S2");
+    f.kv[0][1] = NULL;
+    assert_int_equal(ui_call_submit(&w->svc, &viewer, form_get, &f, NOW, &a, &res, &err),
+                     FC_EINVAL);
+    assert_string_equal(err.field, "name");
+    struct form g = { { { "person_choice", "new" }, { "name", "A B" }, { "dob", "31/02/1990" } } };
+    assert_int_equal(ui_call_submit(&w->svc, &viewer, form_get, &g, NOW, &a, &res, &err),
+                     FC_EINVAL);
+    assert_string_equal(err.field, "dob");
+    assert_int_equal(incident_count(w->svc.store), before);
+    arena_free(&a);
+}
+
+static void test_ui_call_submit_grade_change_needs_reason(void **state)
+{
+    struct world *w = *state;
+    struct arena a;
+    arena_init(&a, 0);
+    struct fc_err err = { 0 };
+    struct ui_viewer viewer = { .user_id = w->user, .org_id = w->org_police,
+                                .role = ROLE_CALL_HANDLER };
+    struct form f = { { { "name", "Carol New" }, { "person_choice", "new" },
+                        { "category", "environmental" }, { "incident_type", "littering_fly_tipping" },
+                        { "description", "Sofa dumped" }, { "answer_S1", "n" },
+                        { "answer_S2", "n" }, { "answer_S3", "n" }, { "answer_S4", "n" },
+                        { "answer_S5", "n" }, { "answer_S6", "y" }, { "answer_S7", "n" },
+                        { "grade", "emergency" } } };
+    struct ui_call_result res;
+    assert_int_equal(ui_call_submit(&w->svc, &viewer, form_get, &f, NOW, &a, &res, &err),
+                     FC_EINVAL);
+    assert_string_equal(err.field, "grade_reason");
+    f.kv[13][0] = "grade_reason";
+    f.kv[13][1] = "caller reports fire";
+    assert_int_equal(ui_call_submit(&w->svc, &viewer, form_get, &f, NOW, &a, &res, &err), FC_OK);
+    assert_string_equal(res.grade, "emergency");
+    assert_false(res.needs_full);
+    /* the new person is findable at once */
+    struct match_record q = { .full_name = "Carol New" };
+    struct ui_lookup_view v;
+    assert_int_equal(ui_call_lookup_build(&w->svc, &viewer, &q, NOW + 60, &a, &v, &err), FC_OK);
+    assert_non_null(find(&v, res.person_id));
+    arena_free(&a);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -232,6 +364,12 @@ int main(int argc, char **argv)
                                         teardown),
         cmocka_unit_test(test_ui_flag_reason_visible_by_role_and_org),
         cmocka_unit_test_setup_teardown(test_ui_person_page_records_the_view_and_lists_it, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_ui_call_submit_records_repeat_caller_incident, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_ui_call_submit_bad_input_writes_nothing, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_ui_call_submit_grade_change_needs_reason, setup,
                                         teardown),
     };
 
