@@ -25,6 +25,14 @@ const struct cli_command cli_commands[] = {
     { "replay", cmd_replay, "replay calls and partner flags, deciding repeat and vulnerable" },
     { "dedupe", cmd_dedupe, "cluster a file of person records (legacy data migration)" },
     { "train", cmd_train, "estimate the matching model (EM) and write it as JSON" },
+    /* store commands (cmd_migrate.c, cmd_user.c, cmd_backup.c, ...; declared in cli.h) */
+    { "migrate", cmd_migrate, "create or upgrade the store's schema" },
+    { "user", cmd_user, "add a user or set a password (user add, user passwd)" },
+    { "import", cmd_import, "load one entity from CSV, all or nothing" },
+    { "export", cmd_export, "write one entity as CSV" },
+    { "backup", cmd_backup, "copy the whole store while the server runs" },
+    { "restore", cmd_restore, "replace the store with a backup" },
+    { "audit", cmd_audit, "check the audit trail's hash chain (audit verify)" },
     { NULL, NULL, NULL },
 };
 

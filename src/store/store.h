@@ -132,6 +132,8 @@ struct store_ops {
      * cb may call other ops but must not start another scan.
      */
     int (*person_scan)(struct store *s, store_person_cb cb, void *ctx, struct fc_err *err);
+    /* As person_scan, but persons merged into another are included (exports, audits). */
+    int (*person_scan_all)(struct store *s, store_person_cb cb, void *ctx, struct fc_err *err);
     /* Marks `from` merged into `into` (merge) or clears it (unmerge, into = 0). */
     int (*person_set_merged)(struct store *s, fc_id_t from, fc_id_t into, struct fc_err *err);
 
@@ -493,6 +495,11 @@ static inline int store_person_scan(struct store *s, store_person_cb cb, void *c
                                     struct fc_err *err)
 {
     return s->ops->person_scan(s, cb, ctx, err);
+}
+static inline int store_person_scan_all(struct store *s, store_person_cb cb, void *ctx,
+                                        struct fc_err *err)
+{
+    return s->ops->person_scan_all(s, cb, ctx, err);
 }
 static inline int store_person_set_merged(struct store *s, fc_id_t from, fc_id_t into,
                                           struct fc_err *err)

@@ -57,6 +57,7 @@ enum sqlite_slot {
     SLOT_ADDRESS_LIST,
     SLOT_PERSON_SEARCH,
     SLOT_SCAN_PERSON,
+    SLOT_SCAN_PERSON_ALL,
     SLOT_SCAN_NAME,
     SLOT_SCAN_DOB,
     SLOT_SCAN_PHONE,
@@ -212,6 +213,7 @@ int sqlite_person_get(struct store *s, fc_id_t id, struct arena *a, struct perso
 int sqlite_person_search(struct store *s, const struct person_query *q, struct arena *a,
                          fc_id_t **out, size_t *n, struct fc_err *err);
 int sqlite_person_scan(struct store *s, store_person_cb cb, void *ctx, struct fc_err *err);
+int sqlite_person_scan_all(struct store *s, store_person_cb cb, void *ctx, struct fc_err *err);
 int sqlite_person_set_merged(struct store *s, fc_id_t from, fc_id_t into, struct fc_err *err);
 int sqlite_contact_insert(struct store *s, const struct contact *c, fc_id_t *out,
                           struct fc_err *err);

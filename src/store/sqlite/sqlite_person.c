@@ -458,7 +458,8 @@ int sqlite_person_search(struct store *s, const struct person_query *q, struct a
     return FC_OK;
 }
 
-int sqlite_person_scan(struct store *s, store_person_cb cb, void *ctx, struct fc_err *err)
+static int person_scan(struct store *s, bool include_merged, store_person_cb cb, void *ctx,
+                       struct fc_err *err)
 {
     struct sqlite_conn *c;
     sqlite3_stmt *pst = NULL;
@@ -472,8 +473,10 @@ int sqlite_person_scan(struct store *s, store_person_cb cb, void *ctx, struct fc
     rc = sqlite_read_begin(c, &own_txn, err);
     if (rc != FC_OK)
         return rc;
-    rc = sqlite_stmt(c, SLOT_SCAN_PERSON,
-                     "SELECT id, created_at FROM person WHERE merged_into IS NULL ORDER BY id",
+    rc = sqlite_stmt(c, include_merged ? SLOT_SCAN_PERSON_ALL : SLOT_SCAN_PERSON,
+                     include_merged ? "SELECT id, created_at, merged_into FROM person ORDER BY id"
+                                    : "SELECT id, created_at, merged_into FROM person "
+                                      "WHERE merged_into IS NULL ORDER BY id",
                      &pst, err);
     for (int k = 0; k < ID_COUNT && rc == FC_OK; k++) {
         rc = sqlite_stmt(c, scan_slot[k], scan_sql[k], &cu[k].st, err);
@@ -488,6 +491,7 @@ int sqlite_person_scan(struct store *s, store_person_cb cb, void *ctx, struct fc
         struct person p = { 0 };
         p.id = sqlite_col_id(pst, 0);
         p.created_at = sqlite3_column_int64(pst, 1);
+        p.merged_into = sqlite_col_id(pst, 2);
         arena_free(&a);
         for (int k = 0; k < ID_COUNT && rc == FC_OK; k++)
             rc = cursor_collect(c, &cu[k], p.id, &a, &p, err);
@@ -509,6 +513,16 @@ out:
     sqlite_read_end(c, own_txn);
     arena_free(&a);
     return rc;
+}
+
+int sqlite_person_scan(struct store *s, store_person_cb cb, void *ctx, struct fc_err *err)
+{
+    return person_scan(s, false, cb, ctx, err);
+}
+
+int sqlite_person_scan_all(struct store *s, store_person_cb cb, void *ctx, struct fc_err *err)
+{
+    return person_scan(s, true, cb, ctx, err);
 }
 
 int sqlite_person_set_merged(struct store *s, fc_id_t from, fc_id_t into, struct fc_err *err)

@@ -266,6 +266,7 @@ static const struct store_ops sqlite_ops = {
     .person_get = sqlite_person_get,
     .person_search = sqlite_person_search,
     .person_scan = sqlite_person_scan,
+    .person_scan_all = sqlite_person_scan_all,
     .person_set_merged = sqlite_person_set_merged,
     .contact_insert = sqlite_contact_insert,
     .contact_get = sqlite_contact_get,

@@ -304,11 +304,19 @@ static void test_person_bad_identifier_writes_nothing(void **state)
     strcpy(dob.date, "3/4/80");
     assert_int_equal(store_person_insert(s, &p, NULL, &err), FC_EINVAL);
     assert_string_equal(err.field, "dobs[0].date");
+    strcpy(dob.date, "1980-02-30"); /* well formed, but no such day */
+    assert_int_equal(store_person_insert(s, &p, NULL, &err), FC_EINVAL);
+    assert_string_equal(err.field, "dobs[0].date");
+    strcpy(dob.date, "1980-04-00");
+    dob.precision = DOB_YEAR_MONTH;
+    assert_int_equal(store_person_insert(s, &p, NULL, &err), FC_OK);
+    assert_int_equal(person_count(s), 1);
+    dob.precision = DOB_FULL;
     strcpy(dob.date, "1980-04-03");
     names[1].prov.source = NULL;
     assert_int_equal(store_person_insert(s, &p, NULL, &err), FC_EINVAL);
     assert_string_equal(err.field, "names[1].source");
-    assert_int_equal(person_count(s), 0);
+    assert_int_equal(person_count(s), 1);
 }
 
 static void test_person_add_identifiers_appends(void **state)
@@ -441,6 +449,10 @@ static void test_person_merge_hides_from_scan_and_search(void **state)
     assert_int_equal(seen.names[0], 2);
     assert_int_equal(seen.ids[1], a3);
     assert_int_equal(seen.names[1], 1);
+    struct scan_seen all = { 0 };
+    assert_int_equal(store_person_scan_all(s, scan_cb, &all, &err), FC_OK);
+    assert_int_equal(all.n, 3); /* exports keep merged persons */
+    assert_int_equal(all.ids[1], a2);
     /* merging into a merged person, into itself or into nobody is refused */
     assert_int_equal(store_person_set_merged(s, a3, a2, &err), FC_EINVAL);
     assert_string_equal(err.field, "merged_into");

@@ -72,14 +72,21 @@ CREATE TABLE person_dob (
     id INTEGER PRIMARY KEY,
     person_id INTEGER NOT NULL REFERENCES person (id),
     raw TEXT,
-    date TEXT NOT NULL CONSTRAINT date CHECK (date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+    date TEXT NOT NULL,
     precision TEXT NOT NULL CONSTRAINT precision CHECK (precision IN ('full', 'year_month', 'year')),
     is_placeholder INTEGER NOT NULL DEFAULT 0
         CONSTRAINT is_placeholder CHECK (is_placeholder IN (0, 1)),
     source TEXT NOT NULL CONSTRAINT source CHECK (source IN ('contact', 'flag', 'import',
         'manual', 'merge', 'open311', 'referral')),
     source_id INTEGER,
-    recorded_at INTEGER NOT NULL
+    recorded_at INTEGER NOT NULL,
+    -- a real calendar date (date(x, '+0 days') normalises 02-30 to 03-01, so it differs);
+    -- lower precision zeroes the unknown parts (1980-04-00, 1980-00-00)
+    CONSTRAINT date CHECK (date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' AND (
+        (precision = 'full' AND date(date, '+0 days') IS date) OR
+        (precision = 'year_month' AND substr(date, 9) = '00'
+            AND date(substr(date, 1, 8) || '01', '+0 days') IS substr(date, 1, 8) || '01') OR
+        (precision = 'year' AND substr(date, 6) = '00-00')))
 ) STRICT;
 CREATE INDEX person_dob_person ON person_dob (person_id);
 CREATE INDEX person_dob_date ON person_dob (date);
@@ -223,7 +230,7 @@ CREATE TABLE flag (
     reason TEXT,
     flagged_at INTEGER NOT NULL,
     review_date TEXT CONSTRAINT review_date CHECK (review_date IS NULL OR
-        review_date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+        date(review_date, '+0 days') IS review_date),
     withdrawn_at INTEGER CONSTRAINT withdrawn_at CHECK (withdrawn_at IS NULL OR
         withdrawn_at >= flagged_at),
     sharing_basis TEXT,
