@@ -59,6 +59,97 @@ typedef int (*store_person_cb)(void *ctx, const struct person *p);
 typedef int (*store_contact_cb)(void *ctx, const struct contact *c);
 typedef int (*store_flag_cb)(void *ctx, const struct flag *f);
 
+/* ---- reports, surveys and police.uk open data (sqlite_reports.c, migration 0005) ----
+ * Aggregates are computed in the store, as SQL GROUP BY; the report domain turns counts
+ * into shares, intervals and verdicts. Group keys come back as text ("2024-03", "2024-Q1",
+ * "E01025631", "personal", "14"); a NULL group is returned as "". */
+
+/* A data.police.uk street-level row (src/domain/policeuk). */
+struct policeuk_record {
+    const char *natural_key;
+    const char *crime_id; /* NULL or "" for ASB rows */
+    const char *month;    /* "YYYY-MM" */
+    const char *reported_by, *falls_within;
+    double lat, lon;      /* NaN for "No Location" */
+    const char *location, *lsoa_code, *lsoa_name, *crime_type, *last_outcome, *context;
+    const char *source_file; /* base name of the file it came from */
+    fc_time_t imported_at;
+};
+
+enum policeuk_change { POLICEUK_UNCHANGED, POLICEUK_INSERTED, POLICEUK_UPDATED };
+
+enum report_period { REPORT_PERIOD_ALL, REPORT_PERIOD_MONTH, REPORT_PERIOD_QUARTER,
+                     REPORT_PERIOD_YEAR };
+
+/* What a count is broken down by, besides the period. Not every report knows every one. */
+enum report_dim {
+    REPORT_DIM_NONE,
+    REPORT_DIM_LSOA,       /* incident LSOA (the domain rolls LSOAs up to districts) */
+    REPORT_DIM_CATEGORY,   /* NSIR category */
+    REPORT_DIM_TYPE,       /* incident type */
+    REPORT_DIM_RISK,       /* incident risk level */
+    REPORT_DIM_CHANNEL,    /* contact channel */
+    REPORT_DIM_REPEAT,     /* caller was a repeat victim when shown: "yes" / "no" */
+    REPORT_DIM_VULNERABLE, /* caller was vulnerable when shown: "yes" / "no" */
+    REPORT_DIM_HOUR,       /* hour of day, contact's local time, "00".."23" */
+    REPORT_DIM_DOW,        /* day of week, local time, "0" Sunday .. "6" */
+    REPORT_DIM_LOCATION,   /* normalised incident location key (repeat locations) */
+    REPORT_DIM_KIND,       /* task kind, trigger status */
+};
+
+struct report_filter {
+    fc_time_t from, to; /* [from, to); 0: unbounded */
+    enum report_period period;
+    enum report_dim dim;
+    fc_id_t org_id;     /* 0: every organisation */
+};
+
+struct report_count {
+    char *period, *group;
+    int64_t n;
+};
+
+/* First-contact identification for one period and group (DESIGN.md sections 5 and 9). */
+struct report_fc_count {
+    char *period, *group;
+    int64_t contacts;
+    int64_t repeat_later, repeat_flagged;         /* repeat as later known; of them flagged then */
+    int64_t vulnerable_later, vulnerable_flagged; /* vulnerable (flag in force) as later known */
+    int64_t either_later, either_flagged;         /* repeat or vulnerable */
+    int64_t flagged_not_later;                    /* flagged then, not borne out (over-flagging) */
+    int64_t incidents, screened_at_contact;       /* incidents; of them risk-screened in the call */
+};
+
+/* Satisfaction for one period, group and question: x satisfied of n valid answers. */
+struct report_sat_count {
+    char *period, *group;
+    int question; /* 1..7 */
+    int64_t x, n;
+};
+
+struct report_task_count {
+    char *period, *group;
+    int64_t due, done_on_time, done_late, open_overdue, open_in_time;
+};
+
+struct survey_answers {
+    fc_id_t queue_id;
+    const char *instrument; /* "survey/v1" */
+    const char *channel;    /* "phone" / "web" */
+    int q[5];               /* Q1..Q5: 1..7, 0 don't know / refused */
+    const char *q6, *q7;
+    fc_id_t recorded_by;    /* 0 for a web response */
+    fc_time_t responded_at;
+};
+
+struct survey_rates {
+    char *period;
+    int64_t queued;      /* every queue row, whatever became of it */
+    int64_t invited;     /* asked (web link sent or called back), no answer yet */
+    int64_t responded, declined;
+    int64_t not_eligible; /* surveyed within the configured period already */
+};
+
 struct store_ops {
     const char *name; /* "sqlite" or "pg", for logs */
 
@@ -353,6 +444,59 @@ struct store_ops {
     int (*case_survey_queue)(struct store *s, fc_id_t case_id, fc_id_t incident_id,
                              fc_id_t person_id, fc_time_t at, struct fc_err *err);
     /* ---- end of cases ---- */
+    /* ---- reports, surveys and police.uk (sqlite_reports.c) ---- */
+    /* Inserts or updates a police.uk row by natural key; *out_change says which. */
+    int (*policeuk_upsert)(struct store *s, const struct policeuk_record *r,
+                           enum policeuk_change *out_change, struct fc_err *err);
+    /* police.uk rows of one crime type (NULL: all) per period and LSOA or NONE. Months are
+     * compared as text with filter from/to turned into "YYYY-MM". */
+    int (*policeuk_counts)(struct store *s, const struct report_filter *f, const char *crime_type,
+                           struct arena *a, struct report_count **out, size_t *n,
+                           struct fc_err *err);
+    /* Incidents created in the window, by period and dim. */
+    int (*report_incident_counts)(struct store *s, const struct report_filter *f,
+                                  struct arena *a, struct report_count **out, size_t *n,
+                                  struct fc_err *err);
+    /* Contacts received in the window, by period and dim. */
+    int (*report_contact_counts)(struct store *s, const struct report_filter *f, struct arena *a,
+                                 struct report_count **out, size_t *n, struct fc_err *err);
+    /* First-contact identification, recomputed from everything stored now. */
+    int (*report_first_contact)(struct store *s, const struct report_filter *f, struct arena *a,
+                                struct report_fc_count **out, size_t *n, struct fc_err *err);
+    /* Tasks due in the window by period and kind (dim is ignored); `now` decides overdue. */
+    int (*report_tasks)(struct store *s, const struct report_filter *f, fc_time_t now,
+                        struct arena *a, struct report_task_count **out, size_t *n,
+                        struct fc_err *err);
+    /* Community Trigger applications in the window by period and "status/outcome". */
+    int (*report_triggers)(struct store *s, const struct report_filter *f, struct arena *a,
+                           struct report_count **out, size_t *n, struct fc_err *err);
+    /* Survey answers given in the window: satisfied counts per period, group and question. */
+    int (*report_satisfaction)(struct store *s, const struct report_filter *f, struct arena *a,
+                               struct report_sat_count **out, size_t *n, struct fc_err *err);
+    /* Survey queue outcomes by the period of queueing. */
+    int (*report_survey_rates)(struct store *s, const struct report_filter *f, struct arena *a,
+                               struct survey_rates **out, size_t *n, struct fc_err *err);
+
+    /* Survey queue rows (survey_queue_insert and _list are the call-handling ops above);
+     * status: queued, invited, responded, declined, not_eligible. */
+    int (*survey_get)(struct store *s, fc_id_t id, struct arena *a, struct survey_queue_rec *out,
+                      struct fc_err *err);
+    int (*survey_set_status)(struct store *s, fc_id_t id, const char *status, struct fc_err *err);
+    /* How many of the person's surveys were invited, answered or declined since `since`. */
+    int (*survey_person_recent)(struct store *s, fc_id_t person_id, fc_time_t since,
+                                int64_t *out, struct fc_err *err);
+    int (*survey_token_insert)(struct store *s, const unsigned char token_hash[32],
+                               fc_id_t queue_id, fc_time_t created_at, fc_time_t expires_at,
+                               struct fc_err *err);
+    /* Marks an unused, unexpired token used and gives its queue row; FC_ENOTFOUND when the
+     * token is unknown, used or expired (one answer, so a link cannot be probed). */
+    int (*survey_token_use)(struct store *s, const unsigned char token_hash[32], fc_time_t now,
+                            fc_id_t *out_queue_id, struct fc_err *err);
+    /* Looks a token up without using it (to show the form). Same errors as use. */
+    int (*survey_token_peek)(struct store *s, const unsigned char token_hash[32], fc_time_t now,
+                             fc_id_t *out_queue_id, struct fc_err *err);
+    int (*survey_response_insert)(struct store *s, const struct survey_answers *r, fc_id_t *out,
+                                  struct fc_err *err);
 };
 
 struct store {

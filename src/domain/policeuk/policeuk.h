@@ -18,6 +18,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "store/store.h"
 #include "util/err.h"
 
 #define POLICEUK_N_COLUMNS 12
@@ -72,5 +73,31 @@ void policeuk_write_header(FILE *f);
  * No Crime ID, outcome or context (police.uk publishes none for ASB).
  */
 void policeuk_write_incident(FILE *f, const struct policeuk_export_incident *in);
+
+/* ---- import and export through the store (policeuk_import.c) ---- */
+
+struct policeuk_import_stats {
+    size_t rows, inserted, updated, unchanged, asb_rows;
+};
+
+/* Called now and then with bytes done and total of the current file. */
+typedef void (*policeuk_progress_fn)(void *ctx, size_t done, size_t total);
+
+/*
+ * Validates the whole file first, then writes every row in one transaction, so a bad file
+ * writes nothing (err names the line and column). Re-importing a file changes nothing.
+ * Adds to *stats. `now` stamps imported_at.
+ */
+int policeuk_import_file(struct store *s, const char *path, long long now,
+                         policeuk_progress_fn progress, void *ctx,
+                         struct policeuk_import_stats *stats, struct fc_err *err);
+
+/*
+ * Writes every incident created in [from, to) as an anonymised police.uk ASB row, after the
+ * header; *out_rows (may be NULL) gets how many. Rows are sorted by their text (month first,
+ * then place), not by creation, so their order gives nothing away.
+ */
+int policeuk_export(struct store *s, long long from, long long to, FILE *f, size_t *out_rows,
+                    struct fc_err *err);
 
 #endif

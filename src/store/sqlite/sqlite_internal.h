@@ -90,6 +90,16 @@ enum sqlite_slot {
     SLOT_AUDIT_INSERT,
     SLOT_AUDIT_LIST,
     SLOT_AUDIT_WALK,
+    /* sqlite_reports.c */
+    SLOT_SURVEY_GET,
+    SLOT_SURVEY_SET_STATUS,
+    SLOT_SURVEY_PERSON_RECENT,
+    SLOT_SURVEY_TOKEN_INSERT,
+    SLOT_SURVEY_TOKEN_PEEK,
+    SLOT_SURVEY_TOKEN_USE,
+    SLOT_SURVEY_RESPONSE_INSERT,
+    SLOT_POLICEUK_INSERT,
+    SLOT_POLICEUK_UPDATE,
     SLOT_COUNT
 };
 _Static_assert(SLOT_COUNT <= SQLITE_MAX_STMTS, "raise SQLITE_MAX_STMTS");
@@ -251,5 +261,42 @@ int sqlite_audit_verify(struct store *s, int64_t *out_bad_seq, int64_t *out_coun
 int sqlite_backup(struct store *s, const char *dest_path, struct fc_err *err);
 int sqlite_restore(struct store *s, const char *src_path, struct fc_err *err);
 int sqlite_check(struct store *s, struct fc_err *err);
+
+/* sqlite_reports.c: reports, surveys and police.uk */
+int sqlite_policeuk_upsert(struct store *s, const struct policeuk_record *r,
+                           enum policeuk_change *out_change, struct fc_err *err);
+int sqlite_policeuk_counts(struct store *s, const struct report_filter *f, const char *crime_type,
+                           struct arena *a, struct report_count **out, size_t *n,
+                           struct fc_err *err);
+int sqlite_report_incident_counts(struct store *s, const struct report_filter *f,
+                                  struct arena *a, struct report_count **out, size_t *n,
+                                  struct fc_err *err);
+int sqlite_report_contact_counts(struct store *s, const struct report_filter *f, struct arena *a,
+                                 struct report_count **out, size_t *n, struct fc_err *err);
+int sqlite_report_first_contact(struct store *s, const struct report_filter *f, struct arena *a,
+                                struct report_fc_count **out, size_t *n, struct fc_err *err);
+int sqlite_report_tasks(struct store *s, const struct report_filter *f, fc_time_t now,
+                        struct arena *a, struct report_task_count **out, size_t *n,
+                        struct fc_err *err);
+int sqlite_report_triggers(struct store *s, const struct report_filter *f, struct arena *a,
+                           struct report_count **out, size_t *n, struct fc_err *err);
+int sqlite_report_satisfaction(struct store *s, const struct report_filter *f, struct arena *a,
+                               struct report_sat_count **out, size_t *n, struct fc_err *err);
+int sqlite_report_survey_rates(struct store *s, const struct report_filter *f, struct arena *a,
+                               struct survey_rates **out, size_t *n, struct fc_err *err);
+int sqlite_survey_get(struct store *s, fc_id_t id, struct arena *a, struct survey_queue_rec *out,
+                      struct fc_err *err);
+int sqlite_survey_set_status(struct store *s, fc_id_t id, const char *status, struct fc_err *err);
+int sqlite_survey_person_recent(struct store *s, fc_id_t person_id, fc_time_t since,
+                                int64_t *out, struct fc_err *err);
+int sqlite_survey_token_insert(struct store *s, const unsigned char token_hash[32],
+                               fc_id_t queue_id, fc_time_t created_at, fc_time_t expires_at,
+                               struct fc_err *err);
+int sqlite_survey_token_use(struct store *s, const unsigned char token_hash[32], fc_time_t now,
+                            fc_id_t *out_queue_id, struct fc_err *err);
+int sqlite_survey_token_peek(struct store *s, const unsigned char token_hash[32], fc_time_t now,
+                             fc_id_t *out_queue_id, struct fc_err *err);
+int sqlite_survey_response_insert(struct store *s, const struct survey_answers *r, fc_id_t *out,
+                                  struct fc_err *err);
 
 #endif

@@ -291,6 +291,23 @@ static const struct store_ops sqlite_ops = {
     SQLITE_INTAKE_OPS,
     /* partnership cases: sqlite_cases.c */
     SQLITE_CASES_OPS,
+    /* reports, surveys and police.uk (sqlite_reports.c) */
+    .policeuk_upsert = sqlite_policeuk_upsert,
+    .policeuk_counts = sqlite_policeuk_counts,
+    .report_incident_counts = sqlite_report_incident_counts,
+    .report_contact_counts = sqlite_report_contact_counts,
+    .report_first_contact = sqlite_report_first_contact,
+    .report_tasks = sqlite_report_tasks,
+    .report_triggers = sqlite_report_triggers,
+    .report_satisfaction = sqlite_report_satisfaction,
+    .report_survey_rates = sqlite_report_survey_rates,
+    .survey_get = sqlite_survey_get,
+    .survey_set_status = sqlite_survey_set_status,
+    .survey_person_recent = sqlite_survey_person_recent,
+    .survey_token_insert = sqlite_survey_token_insert,
+    .survey_token_use = sqlite_survey_token_use,
+    .survey_token_peek = sqlite_survey_token_peek,
+    .survey_response_insert = sqlite_survey_response_insert,
 };
 
 int store_sqlite_open(const char *path, struct store **out, struct fc_err *err)

@@ -1,0 +1,60 @@
+-- 0005: surveys, police.uk open data and report configuration (issues 7 and 9).
+-- Times are INTEGER UTC seconds. CHECK constraints are named after their column.
+
+-- A survey invitation by web link: only the BLAKE2b hash of the random token is kept, it
+-- expires, and it can be used once. The queue row (survey_queue, 0003) says whom and why.
+CREATE TABLE survey_token (
+    token_hash BLOB PRIMARY KEY CONSTRAINT token_hash CHECK (length(token_hash) = 32),
+    queue_id INTEGER NOT NULL REFERENCES survey_queue (id),
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL CONSTRAINT expires_at CHECK (expires_at > created_at),
+    used_at INTEGER
+) STRICT, WITHOUT ROWID;
+CREATE INDEX survey_token_queue ON survey_token (queue_id);
+
+-- One answer set per queue row (a victim answers once per incident). Q1-Q5 on the 7-point
+-- scale (1 completely satisfied .. 7 completely dissatisfied; 0 don't know or refused);
+-- Q6 has the ASB stopped (yes / reduced / no / dont_know), Q7 did the police take action.
+CREATE TABLE survey_response (
+    id INTEGER PRIMARY KEY,
+    queue_id INTEGER NOT NULL REFERENCES survey_queue (id),
+    instrument TEXT NOT NULL CONSTRAINT instrument CHECK (instrument GLOB 'survey/v[0-9]*'),
+    channel TEXT NOT NULL CONSTRAINT channel CHECK (channel IN ('phone', 'web')),
+    q1 INTEGER NOT NULL CONSTRAINT q1 CHECK (q1 BETWEEN 0 AND 7),
+    q2 INTEGER NOT NULL CONSTRAINT q2 CHECK (q2 BETWEEN 0 AND 7),
+    q3 INTEGER NOT NULL CONSTRAINT q3 CHECK (q3 BETWEEN 0 AND 7),
+    q4 INTEGER NOT NULL CONSTRAINT q4 CHECK (q4 BETWEEN 0 AND 7),
+    q5 INTEGER NOT NULL CONSTRAINT q5 CHECK (q5 BETWEEN 0 AND 7),
+    q6 TEXT NOT NULL CONSTRAINT q6 CHECK (q6 IN ('yes', 'reduced', 'no', 'dont_know')),
+    q7 TEXT NOT NULL CONSTRAINT q7 CHECK (q7 IN ('yes', 'no', 'dont_know')),
+    recorded_by INTEGER REFERENCES app_user (id),
+    responded_at INTEGER NOT NULL
+) STRICT;
+CREATE UNIQUE INDEX survey_response_once ON survey_response (queue_id);
+CREATE INDEX survey_response_at ON survey_response (responded_at);
+
+-- data.police.uk street-level rows. natural_key makes re-import idempotent: the Crime ID
+-- (with the month) where there is one, else a digest of the row, plus "#n" for the n-th
+-- identical row of a file.
+CREATE TABLE policeuk_record (
+    natural_key TEXT PRIMARY KEY CONSTRAINT natural_key CHECK (length(natural_key) BETWEEN 1 AND 96),
+    crime_id TEXT,
+    month TEXT NOT NULL CONSTRAINT month CHECK (month GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]'),
+    reported_by TEXT NOT NULL,
+    falls_within TEXT,
+    lat REAL CONSTRAINT lat CHECK (lat IS NULL OR lat BETWEEN -90 AND 90),
+    lon REAL CONSTRAINT lon CHECK (lon IS NULL OR lon BETWEEN -180 AND 180),
+    location TEXT,
+    lsoa_code TEXT,
+    lsoa_name TEXT,
+    crime_type TEXT NOT NULL,
+    last_outcome TEXT,
+    context TEXT,
+    source_file TEXT NOT NULL,
+    imported_at INTEGER NOT NULL
+) STRICT, WITHOUT ROWID;
+CREATE INDEX policeuk_record_type_month ON policeuk_record (crime_type, month);
+CREATE INDEX policeuk_record_lsoa ON policeuk_record (lsoa_code, month) WHERE lsoa_code IS NOT NULL;
+
+-- Indexes the reports group by.
+CREATE INDEX IF NOT EXISTS survey_queue_person ON survey_queue (person_id, queued_at);
