@@ -482,9 +482,10 @@ struct store_ops {
     int (*survey_get)(struct store *s, fc_id_t id, struct arena *a, struct survey_queue_rec *out,
                       struct fc_err *err);
     int (*survey_set_status)(struct store *s, fc_id_t id, const char *status, struct fc_err *err);
-    /* How many of the person's surveys were invited, answered or declined since `since`. */
+    /* How many of the person's surveys (merges followed) were invited, answered or declined
+     * since `since`, not counting queue row `exclude_id`. */
     int (*survey_person_recent)(struct store *s, fc_id_t person_id, fc_time_t since,
-                                int64_t *out, struct fc_err *err);
+                                fc_id_t exclude_id, int64_t *out, struct fc_err *err);
     int (*survey_token_insert)(struct store *s, const unsigned char token_hash[32],
                                fc_id_t queue_id, fc_time_t created_at, fc_time_t expires_at,
                                struct fc_err *err);

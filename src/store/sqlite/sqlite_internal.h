@@ -288,7 +288,7 @@ int sqlite_survey_get(struct store *s, fc_id_t id, struct arena *a, struct surve
                       struct fc_err *err);
 int sqlite_survey_set_status(struct store *s, fc_id_t id, const char *status, struct fc_err *err);
 int sqlite_survey_person_recent(struct store *s, fc_id_t person_id, fc_time_t since,
-                                int64_t *out, struct fc_err *err);
+                                fc_id_t exclude_id, int64_t *out, struct fc_err *err);
 int sqlite_survey_token_insert(struct store *s, const unsigned char token_hash[32],
                                fc_id_t queue_id, fc_time_t created_at, fc_time_t expires_at,
                                struct fc_err *err);

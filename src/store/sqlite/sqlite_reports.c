@@ -540,7 +540,7 @@ int sqlite_survey_set_status(struct store *s, fc_id_t id, const char *status, st
 }
 
 int sqlite_survey_person_recent(struct store *s, fc_id_t person_id, fc_time_t since,
-                                int64_t *out, struct fc_err *err)
+                                fc_id_t exclude_id, int64_t *out, struct fc_err *err)
 {
     struct sqlite_conn *c;
     sqlite3_stmt *st;
@@ -551,12 +551,13 @@ int sqlite_survey_person_recent(struct store *s, fc_id_t person_id, fc_time_t si
                          " WHERE (q.person_id = ?1 OR q.person_id = p.merged_into"
                          "  OR q.person_id IN (SELECT id FROM person WHERE merged_into = ?1))"
                          " AND q.status IN ('invited', 'responded', 'declined')"
-                         " AND q.queued_at >= ?2",
+                         " AND q.queued_at >= ?2 AND q.id IS NOT ?3",
                          &st, err);
     if (rc != FC_OK)
         return rc;
     sqlite3_bind_int64(st, 1, person_id);
     sqlite3_bind_int64(st, 2, since);
+    sqlite_bind_id(st, 3, exclude_id);
     int src = sqlite3_step(st);
     *out = src == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
     return src == SQLITE_ROW ? FC_OK : sqlite_status(c->db, src, "survey history", err);
