@@ -13,6 +13,7 @@
 
 #include <cmocka.h> /* after the headers it needs */
 
+#include "domain/report/pack.h"
 #include "domain/report/report.h"
 #include "domain/report/stats.h"
 #include "unit/store/store_fixture.h"
@@ -343,6 +344,44 @@ static void test_demand_by_hour_and_hotspots(void **state)
     arena_free(&a);
 }
 
+/* The monthly pack renders, and its text (pdftotext, poppler-utils) carries the figures. */
+static void test_monthly_pack_pdf_holds_the_figures(void **state)
+{
+    satisfaction_fixture(state);
+    struct fc_err err;
+    char *pdf = NULL;
+    size_t len = 0;
+    assert_int_equal(report_pack_pdf(FIX(state)->store, "2024-03", 0, T0 + 100 * DAY, &pdf, &len,
+                                     &err),
+                     FC_OK);
+    assert_true(len > 1000);
+    assert_memory_equal(pdf, "%PDF-", 5);
+    char path[600], cmd[1300];
+    snprintf(path, sizeof(path), "%s/pack.pdf", FIX(state)->dir);
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(pdf, 1, len, f), len);
+    fclose(f);
+    free(pdf);
+    snprintf(cmd, sizeof(cmd), "pdftotext -layout '%s' -", path);
+    FILE *pp = popen(cmd, "r");
+    assert_non_null(pp);
+    char text[65536];
+    size_t n = fread(text, 1, sizeof(text) - 1, pp);
+    text[n] = '\0';
+    assert_int_equal(pclose(pp), 0);
+    assert_non_null(strstr(text, "FirstContact monthly performance pack"));
+    assert_non_null(strstr(text, "Month: 2024-03"));
+    assert_non_null(strstr(text, "Victim satisfaction"));
+    assert_non_null(strstr(text, "Q5 the whole experience"));
+    assert_non_null(strstr(text, "75.0%")); /* 45 of 60 */
+    assert_non_null(strstr(text, "in line with"));
+    /* a month that is not one */
+    assert_int_equal(report_pack_pdf(FIX(state)->store, "2024-13", 0, 0, &pdf, &len, &err),
+                     FC_EINVAL);
+    assert_string_equal(err.field, "month");
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -356,6 +395,8 @@ int main(int argc, char **argv)
                                         fixture_teardown),
         cmocka_unit_test(test_request_parse_rejects_bad_parameters),
         cmocka_unit_test_setup_teardown(test_demand_by_hour_and_hotspots, fixture_setup,
+                                        fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_monthly_pack_pdf_holds_the_figures, fixture_setup,
                                         fixture_teardown),
     };
     if (argc > 1)
