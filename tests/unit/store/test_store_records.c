@@ -140,6 +140,54 @@ static void test_contact_snapshot_is_immutable(void **state)
     arena_free(&a);
 }
 
+static struct incident sample_incident(const struct world *w, struct incident_person *links);
+
+static int contact_ids_cb(void *ctx, const struct contact *c)
+{
+    fc_id_t *ids = ctx;
+    for (int i = 0; i < 4; i++) {
+        if (ids[i] == 0) {
+            ids[i] = c->id;
+            break;
+        }
+    }
+    return 0;
+}
+
+static void test_contact_link_to_incident_and_scan(void **state)
+{
+    struct store *s = STORE(state);
+    struct world w;
+    seed(s, &w);
+    struct arena a;
+    arena_init(&a, 0);
+    struct fc_err err = { 0 };
+    struct incident_person links[3];
+    struct incident in = sample_incident(&w, links);
+    fc_id_t incident, c1, c2;
+    assert_int_equal(store_incident_insert(s, &in, &incident, &err), FC_OK);
+    struct contact c = sample_contact(&w, 1700000000);
+    assert_int_equal(store_contact_insert(s, &c, &c1, &err), FC_OK);
+    assert_int_equal(store_contact_insert(s, &c, &c2, &err), FC_OK);
+    assert_int_equal(store_contact_set_incident(s, c2, incident, &err), FC_OK);
+    assert_int_equal(store_contact_set_incident(s, c1, incident + 9, &err), FC_EINVAL);
+    assert_string_equal(err.field, "incident_id");
+    assert_int_equal(store_contact_set_incident(s, c2 + 9, incident, &err), FC_ENOTFOUND);
+    struct contact *list;
+    size_t n;
+    assert_int_equal(store_contact_search(s, &(struct contact_query){ .incident_id = incident }, &a,
+                                          &list, &n, &err),
+                     FC_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(list[0].id, c2);
+    fc_id_t seen[4] = { 0 };
+    assert_int_equal(store_contact_scan(s, contact_ids_cb, seen, &err), FC_OK);
+    assert_int_equal(seen[0], c1); /* id order */
+    assert_int_equal(seen[1], c2);
+    assert_int_equal(seen[2], 0);
+    arena_free(&a);
+}
+
 static struct incident sample_incident(const struct world *w, struct incident_person *links)
 {
     links[0] = (struct incident_person){ .person_id = w->person, .role = ROLE_IN_CALLER };
@@ -555,6 +603,8 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(test_contact_bad_reference_and_json_name_the_column,
                                         fixture_setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(test_contact_snapshot_is_immutable, fixture_setup,
+                                        fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_contact_link_to_incident_and_scan, fixture_setup,
                                         fixture_teardown),
         cmocka_unit_test_setup_teardown(test_incident_insert_get_update_search, fixture_setup,
                                         fixture_teardown),
