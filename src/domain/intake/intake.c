@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "domain/geo/geo.h"
+#include "domain/match/match.h"
 #include "util/log.h"
 #include "util/timeutil.h"
 
@@ -432,6 +434,43 @@ static int labels_compute(struct store *s, const struct intake_rules *r, const s
     return FC_OK;
 }
 
+/*
+ * Resolves what the incident's location says but the incident does not yet hold: the
+ * normalised address key (the matcher's, so "12 Ash Rd" and "12 ASH ROAD" agree), the
+ * postcode point and its LSOA, which picks the owning team. Returns whether it changed.
+ */
+static bool locate_incident(struct arena *a, struct incident *inc)
+{
+    bool changed = false;
+    if (blank(inc->location_key) && !blank(inc->location_raw)) {
+        char key[256];
+        match_address_keys(inc->location_raw, inc->location_postcode, key, sizeof(key));
+        inc->location_key = arena_strdup(a, key);
+        changed = inc->location_key != NULL;
+    }
+    struct geo_postcode pc;
+    if ((blank(inc->lsoa_code) || isnan(inc->lat)) && !blank(inc->location_postcode) &&
+        geo_postcode_lookup(inc->location_postcode, &pc)) {
+        if (isnan(inc->lat) || isnan(inc->lon)) {
+            inc->lat = pc.lat;
+            inc->lon = pc.lon;
+            changed = true;
+        }
+        if (blank(inc->lsoa_code) && pc.lsoa != NULL) {
+            inc->lsoa_code = (char *)pc.lsoa->code;
+            changed = true;
+        }
+    }
+    if (blank(inc->lsoa_code) && !isnan(inc->lat) && !isnan(inc->lon)) {
+        const struct geo_lsoa *l = geo_lsoa_at(inc->lat, inc->lon);
+        if (l != NULL) {
+            inc->lsoa_code = (char *)l->code;
+            changed = true;
+        }
+    }
+    return changed;
+}
+
 int intake_contact_labels(struct store *s, const struct intake_rules *r,
                           const struct intake_actor *who, fc_id_t contact_id,
                           bool vulnerable_answered, struct arena *a,
@@ -448,7 +487,14 @@ int intake_contact_labels(struct store *s, const struct intake_rules *r,
     rc = store_txn_begin(s, err);
     if (rc != FC_OK)
         return rc;
-    rc = labels_compute(s, r, &c, vulnerable_answered, a, out, err);
+    if (c.incident_id != 0) {
+        struct incident inc;
+        rc = store_incident_get(s, c.incident_id, a, &inc, err);
+        if (rc == FC_OK && locate_incident(a, &inc))
+            rc = store_incident_update(s, &inc, err);
+    }
+    if (rc == FC_OK)
+        rc = labels_compute(s, r, &c, vulnerable_answered, a, out, err);
     if (rc == FC_OK) {
         out->shown_at = who->now;
         rc = store_contact_labels_insert(s, out, err);
@@ -734,6 +780,8 @@ int intake_screen(struct store *s, const struct intake_rules *r, const struct in
     }
     if (rc == FC_OK)
         rc = intake_contact_labels(s, r, who, c.id, false, &a, &l, err);
+    if (rc == FC_OK) /* labelling may have located the incident: work on what is stored */
+        rc = store_incident_get(s, incident_id, &a, &inc, err);
     if (rc != FC_OK)
         goto out;
     struct risk_facts facts;
@@ -844,9 +892,9 @@ int intake_assess_full(struct store *s, const struct intake_rules *r,
     int rc = store_txn_begin(s, err);
     if (rc != FC_OK)
         goto done;
-    rc = store_incident_get(s, incident_id, &a, &inc, err);
+    rc = incident_labels(s, r, who, incident_id, &a, &c, &l, err);
     if (rc == FC_OK)
-        rc = incident_labels(s, r, who, incident_id, &a, &c, &l, err);
+        rc = store_incident_get(s, incident_id, &a, &inc, err);
     if (rc != FC_OK)
         goto out;
     struct risk_facts facts;
@@ -926,6 +974,8 @@ int intake_risk_override(struct store *s, const struct intake_rules *r,
     rc = risk_override_check(current, level, floor, who->role, reason, err);
     if (rc == FC_OK)
         rc = incident_labels(s, r, who, incident_id, &a, &c, &l, err);
+    if (rc == FC_OK)
+        rc = store_incident_get(s, incident_id, &a, &inc, err);
     if (rc != FC_OK)
         goto out;
     struct risk_assessment_rec ra = {

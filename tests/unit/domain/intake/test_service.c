@@ -608,6 +608,79 @@ static void test_key_events_and_due_updates_raise_tasks(void **state)
     arena_free(&a);
 }
 
+/* An incident recorded with only an address and postcode (as the API takes it). */
+static fc_id_t call_at(struct world *w, fc_id_t caller, fc_time_t when, const char *address,
+                       const char *postcode, fc_id_t *contact_out)
+{
+    struct incident_person ip = { caller, ROLE_IN_VICTIM, false };
+    struct incident inc = { .org_id = w->org,
+                            .category = NSIR_NUISANCE,
+                            .incident_type = "noise",
+                            .location_raw = (char *)address,
+                            .location_postcode = (char *)postcode,
+                            .lat = NAN,
+                            .lon = NAN,
+                            .status = INCIDENT_OPEN,
+                            .created_at = when,
+                            .n_persons = 1,
+                            .persons = &ip };
+    struct fc_err err = { 0 };
+    fc_id_t iid = 0;
+    assert_int_equal(store_incident_insert(w->s, &inc, &iid, &err), FC_OK);
+    struct contact c = { .channel = CHANNEL_PHONE, .received_at = when, .org_id = w->org,
+                         .caller_person_id = caller, .incident_id = iid, .created_at = when };
+    assert_int_equal(store_contact_insert(w->s, &c, contact_out, &err), FC_OK);
+    return iid;
+}
+
+static void test_location_is_resolved_to_lsoa_team_and_repeat_key(void **state)
+{
+    struct world *w = *state;
+    struct fc_err err = { 0 };
+    struct arena a;
+    arena_init(&a, 0);
+    fc_time_t now = t("2026-11-09T09:00:00Z");
+    fc_id_t p1 = add_person(w, "Neighbour"), p2 = add_person(w, "Other");
+    fc_id_t c1, c2, c3;
+    at(w, now - 20 * DAY);
+    call_at(w, p1, now - 20 * DAY, "12 Ash Road, Leicester", "LE1 1AA", &c1);
+    struct contact_labels_rec l;
+    assert_int_equal(intake_contact_labels(w->s, w->rules, &w->as_handler, c1, false, &a, &l,
+                                           &err),
+                     FC_OK);
+    at(w, now - 10 * DAY);
+    call_at(w, p2, now - 10 * DAY, "12 ASH RD", "le11aa", &c2);
+    assert_int_equal(intake_contact_labels(w->s, w->rules, &w->as_handler, c2, false, &a, &l,
+                                           &err),
+                     FC_OK);
+    assert_int_equal(l.location_incidents_12m, 1);
+    at(w, now);
+    fc_id_t iid = call_at(w, p1, now, "12 Ash Road", "LE1 1AA", &c3);
+    struct risk_answers ans;
+    static const char *const kv[] = { "S6=yes" };
+    answers(w, "screening", &ans, kv, 1);
+    struct intake_risk_outcome ro;
+    assert_int_equal(intake_screen(w->s, w->rules, &w->as_handler, iid, c3, &ans, &ro, &err),
+                     FC_OK);
+    assert_int_equal(store_contact_labels_get(w->s, c3, &a, &l, &err), FC_OK);
+    assert_int_equal(l.location_incidents_12m, 2);
+    assert_true(l.is_repeat_location);
+    struct incident inc;
+    assert_int_equal(store_incident_get(w->s, iid, &a, &inc, &err), FC_OK);
+    assert_non_null(inc.lsoa_code);
+    assert_non_null(inc.location_key);
+    assert_false(isnan(inc.lat));
+    const struct team_area *ta = teams_map_lookup(&w->rules->teams, inc.lsoa_code);
+    assert_non_null(ta);
+    assert_string_equal(ta->district, "Leicester");
+    struct task_rec *ts;
+    size_t n;
+    incident_tasks(w, iid, &a, &ts, &n);
+    assert_true(n >= 1);
+    assert_string_equal(ts[0].team_id, "npt_leicester");
+    arena_free(&a);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -624,6 +697,8 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(test_labels_are_stored_as_shown, setup, teardown),
         cmocka_unit_test_setup_teardown(test_key_events_and_due_updates_raise_tasks, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_location_is_resolved_to_lsoa_team_and_repeat_key,
+                                        setup, teardown),
     };
     if (argc > 1)
         cmocka_set_test_filter(argv[1]);
