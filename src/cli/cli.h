@@ -79,6 +79,10 @@ int cmd_restore(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
+/* reports and open data */
+int cmd_report(int argc, char **argv);
+int cmd_import_policeuk(int argc, char **argv);
+int cmd_export_policeuk(int argc, char **argv);
 
 /* Reads a password without echo from the terminal, or one line from stdin. */
 int cli_password_read(bool from_stdin, char *buf, size_t len, struct fc_err *err);

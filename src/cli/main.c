@@ -33,6 +33,10 @@ const struct cli_command cli_commands[] = {
     { "backup", cmd_backup, "copy the whole store while the server runs" },
     { "restore", cmd_restore, "replace the store with a backup" },
     { "audit", cmd_audit, "check the audit trail's hash chain (audit verify)" },
+    /* reports and open data (cmd_report.c, cmd_import_policeuk.c, cmd_export_policeuk.c) */
+    { "report", cmd_report, "write a report (JSON, CSV, XLSX) or the monthly PDF pack" },
+    { "import-policeuk", cmd_import_policeuk, "load data.police.uk street-level CSV files" },
+    { "export-policeuk", cmd_export_policeuk, "write own ASB incidents as police.uk CSV" },
     { NULL, NULL, NULL },
 };
 
