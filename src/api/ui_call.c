@@ -96,11 +96,11 @@ static void lookup_field(struct html *h, const char *type, const char *name, con
                          const char *value, const char *hint, const char *error,
                          const char *autocomplete, bool is_first)
 {
-    ui_text_field(h, type, name, label, value, hint, error, "autocomplete", autocomplete,
-                  "hx-post", "/call/lookup", "hx-trigger", "keyup changed delay:120ms, change",
-                  "hx-target", "#candidates", "hx-include", "#caller-fields, #person-choice",
-                  "hx-sync", "#caller-fields:replace", "hx-indicator", "#lookup-status",
-                  "autofocus", is_first ? "" : HTML_OMIT, NULL);
+    ui_text_field(h, type, name, label, value, hint, error, "autocomplete", autocomplete, "hx-post",
+                  "/call/lookup", "hx-trigger", "keyup changed delay:120ms, change", "hx-target",
+                  "#candidates", "hx-include", "#caller-fields, #person-choice", "hx-sync",
+                  "#caller-fields:replace", "hx-indicator", "#lookup-status", "autofocus",
+                  is_first ? "" : HTML_OMIT, NULL);
 }
 
 static void flag_sentence(char *out, size_t n, const struct ui_flag *f)
@@ -126,7 +126,8 @@ static void candidate_banners(struct html *h, const struct ui_candidate *c)
         ui_banner(h, "vulnerable",
                   strcmp(c->flags[i].kind, "vulnerable") == 0 ? "Vulnerable" : "Flag", text);
     }
-    if (c->last_risk && (strcmp(c->last_risk, "high") == 0 || strcmp(c->last_risk, "medium") == 0)) {
+    if (c->last_risk &&
+        (strcmp(c->last_risk, "high") == 0 || strcmp(c->last_risk, "medium") == 0)) {
         snprintf(text, sizeof(text), "Last risk assessment: %s.", c->last_risk);
         ui_banner(h, "risk", "Previous risk", text);
     }
@@ -154,10 +155,9 @@ static void candidate_render(struct html *h, const struct ui_candidate *c, bool 
     candidate_banners(h, c);
     html_open(h, "div", "class", "candidate__head", NULL);
     html_open(h, "label", "class", "choice", "for", id, NULL);
-    html_void(h, "input", "type", "radio", "id", id, "name", "person_choice", "value", val,
-              "form", "call-form", "checked", is_chosen ? "" : HTML_OMIT, "hx-post",
-              "/call/screening", "hx-trigger", "change", "hx-target", "#score", "hx-include",
-              "#call-form", NULL);
+    html_void(h, "input", "type", "radio", "id", id, "name", "person_choice", "value", val, "form",
+              "call-form", "checked", is_chosen ? "" : HTML_OMIT, "hx-post", "/call/screening",
+              "hx-trigger", "change", "hx-target", "#score", "hx-include", "#call-form", NULL);
     html_open(h, "span", "class", "candidate__name", NULL);
     html_text(h, c->name);
     html_close(h, "span");
@@ -177,8 +177,7 @@ static void candidate_render(struct html *h, const struct ui_candidate *c, bool 
     html_text(h, c->address);
     if (c->open_incidents || c->open_cases)
         html_textf(h, " · %d open incident%s, %d open case%s", c->open_incidents,
-                   c->open_incidents == 1 ? "" : "s", c->open_cases,
-                   c->open_cases == 1 ? "" : "s");
+                   c->open_incidents == 1 ? "" : "s", c->open_cases, c->open_cases == 1 ? "" : "s");
     html_close(h, "p");
 
     if (c->n_reasons) {
@@ -198,8 +197,9 @@ void ui_call_candidates_render(struct html *h, const struct ui_lookup_view *v)
 {
     html_open(h, "div", "id", "person-choice", NULL);
     if (!v->has_query) {
-        html_elem(h, "p", "Type the caller's name, phone, date of birth, address or postcode: "
-                          "people already known appear here as you type.",
+        html_elem(h, "p",
+                  "Type the caller's name, phone, date of birth, address or postcode: "
+                  "people already known appear here as you type.",
                   "class", "hint", NULL);
     } else if (v->n == 0) {
         html_elem(h, "p", "No one on record matches these details.", "class", "notice",
@@ -264,8 +264,8 @@ void ui_call_score_render(struct html *h, const struct ui_screening_view *v)
     if (v->suggested_grade) {
         html_open(h, "p", "data-testid", "suggested-grade", NULL);
         html_text(h, "Suggested grade: ");
-        html_elem(h, "strong", grade_label(v->suggested_grade), "data-grade",
-                  v->suggested_grade, NULL);
+        html_elem(h, "strong", grade_label(v->suggested_grade), "data-grade", v->suggested_grade,
+                  NULL);
         html_close(h, "p");
     }
     html_close(h, "div");
@@ -292,13 +292,13 @@ static void screening_questions(struct html *h, const struct ui_screening_view *
         html_close(h, "legend");
         html_open(h, "div", "class", "choices", NULL);
         html_open(h, "label", "class", "choice", "for", yes_id, NULL);
-        html_void(h, "input", "type", "radio", "id", yes_id, "name", name, "value", "y",
-                  "checked", ans == 'y' ? "" : HTML_OMIT, NULL);
+        html_void(h, "input", "type", "radio", "id", yes_id, "name", name, "value", "y", "checked",
+                  ans == 'y' ? "" : HTML_OMIT, NULL);
         html_text(h, "Yes");
         html_close(h, "label");
         html_open(h, "label", "class", "choice", "for", no_id, NULL);
-        html_void(h, "input", "type", "radio", "id", no_id, "name", name, "value", "n",
-                  "checked", ans == 'n' ? "" : HTML_OMIT, NULL);
+        html_void(h, "input", "type", "radio", "id", no_id, "name", name, "value", "n", "checked",
+                  ans == 'n' ? "" : HTML_OMIT, NULL);
         html_text(h, "No");
         html_close(h, "label");
         html_close(h, "div");
@@ -351,8 +351,8 @@ void ui_call_render(struct html *h, const struct ui_page *page, const struct ui_
 
     html_open(h, "section", "class", "panel step", "aria-labelledby", "h-match", NULL);
     html_elem(h, "h2", "Who is calling?", "id", "h-match", NULL);
-    html_elem(h, "p", "Looking up…", "id", "lookup-status", "class",
-              "lookup-status htmx-indicator", NULL);
+    html_elem(h, "p", "Looking up…", "id", "lookup-status", "class", "lookup-status htmx-indicator",
+              NULL);
     if (error_for(f, "person_choice"))
         html_elem(h, "span", error_for(f, "person_choice"), "class", "field-error", NULL);
     html_open(h, "div", "id", "candidates", "aria-live", "polite", NULL);
@@ -399,9 +399,8 @@ void ui_call_render(struct html *h, const struct ui_page *page, const struct ui_
     html_open(h, "section", "class", "panel step", "id", "grading", "aria-labelledby", "h-grade",
               NULL);
     html_elem(h, "h2", "Grading", "id", "h-grade", NULL);
-    select_field(h, "grade", "Response grade",
-                 "Risk may raise the suggested grade, never lower it", grades,
-                 f ? f->grade : NULL, error_for(f, "grade"), false);
+    select_field(h, "grade", "Response grade", "Risk may raise the suggested grade, never lower it",
+                 grades, f ? f->grade : NULL, error_for(f, "grade"), false);
     ui_text_field(h, "text", "grade_reason", "Reason for a different grade",
                   f ? f->grade_reason : NULL, "Needed only if you change the suggested grade",
                   error_for(f, "grade_reason"), "autocomplete", "off", NULL);

@@ -131,8 +131,7 @@ int ui_person_summary(const struct ui_services *svc, const struct ui_viewer *vie
     rc = store_incident_search(svc->store, &iq, a, &out->incidents, &out->n_incidents, err);
     if (rc != FC_OK)
         return rc;
-    struct history_assessment *assess =
-        arena_alloc(a, sizeof(*assess) * (out->n_incidents + 1));
+    struct history_assessment *assess = arena_alloc(a, sizeof(*assess) * (out->n_incidents + 1));
     if (assess == NULL)
         return err_set(err, FC_ENOMEM, "", "out of memory");
     size_t n_assess = 0;
@@ -143,8 +142,7 @@ int ui_person_summary(const struct ui_services *svc, const struct ui_viewer *vie
             out->open_incidents++;
         enum risk_level lvl;
         if (inc->risk_level && risk_level_parse(inc->risk_level, &lvl)) {
-            assess[n_assess++] = (struct history_assessment){ .level = lvl,
-                                                              .at = inc->created_at };
+            assess[n_assess++] = (struct history_assessment){ .level = lvl, .at = inc->created_at };
             if (inc->created_at >= last_risk_at) {
                 last_risk_at = inc->created_at;
                 out->last_risk = inc->risk_level;
@@ -162,7 +160,7 @@ int ui_person_summary(const struct ui_services *svc, const struct ui_viewer *vie
         .assessments = assess,
         .n_assessments = n_assess,
     };
-    history_labels_compute(svc->definitions, &in, &out->labels);
+    history_labels_compute(&svc->rules->definitions, &in, &out->labels);
 
     /* The Community Trigger counts this call as the current complaint. */
     struct trigger_complaint *earlier = arena_alloc(a, sizeof(*earlier) * (n_times + 1));
@@ -171,7 +169,7 @@ int ui_person_summary(const struct ui_services *svc, const struct ui_viewer *vie
     for (size_t i = 0; i < n_times; i++)
         earlier[i] = (struct trigger_complaint){ .person_id = person_id, .at = times[i] };
     struct trigger_complaint current = { .person_id = person_id, .at = now };
-    trigger_evaluate(svc->trigger, &current, earlier, n_times, &out->trigger);
+    trigger_evaluate(&svc->rules->trigger, &current, earlier, n_times, &out->trigger);
     out->name = latest_name(&out->person);
     out->dob = latest_dob(&out->person);
     out->address = latest_address(&out->person);
@@ -254,13 +252,12 @@ int ui_call_lookup_build(const struct ui_services *svc, const struct ui_viewer *
             .n_flags = sum.n_flags,
             .last_risk = sum.last_risk,
             .is_trigger = sum.trigger.is_eligible || sum.trigger.should_prompt,
-            .trigger_text = arena_sprintf(a,
-                                          "%d qualifying complaint%s by this caller, this call "
-                                          "included: %s the ASB case review.",
-                                          sum.trigger.applicant_count,
-                                          sum.trigger.applicant_count == 1 ? "" : "s",
-                                          sum.trigger.is_eligible ? "threshold met, offer"
-                                                                  : "explain"),
+            .trigger_text = arena_sprintf(
+                a,
+                "%d qualifying complaint%s by this caller, this call "
+                "included: %s the ASB case review.",
+                sum.trigger.applicant_count, sum.trigger.applicant_count == 1 ? "" : "s",
+                sum.trigger.is_eligible ? "threshold met, offer" : "explain"),
             .open_incidents = (int)sum.open_incidents,
         };
     }

@@ -18,6 +18,7 @@
 
 #include "domain/geo/geo.h"
 #include "domain/grading/grading.h"
+#include "domain/intake/intake.h"
 #include "domain/match/match.h"
 #include "domain/match/norm.h"
 #include "domain/risk/risk.h"
@@ -27,9 +28,15 @@
 #define FIELD_MAX       300
 
 static const char *const incident_types[] = {
-    "rowdy_inconsiderate_behaviour", "neighbour_dispute",        "noise",
-    "vehicle_nuisance",              "littering_fly_tipping",    "graffiti_criminal_damage",
-    "street_drinking_drugs",         "intimidation_harassment",  "hate_motivated",
+    "rowdy_inconsiderate_behaviour",
+    "neighbour_dispute",
+    "noise",
+    "vehicle_nuisance",
+    "littering_fly_tipping",
+    "graffiti_criminal_damage",
+    "street_drinking_drugs",
+    "intimidation_harassment",
+    "hate_motivated",
     NULL,
 };
 
@@ -97,6 +104,7 @@ struct call_input {
     bool dob_is_placeholder;
     struct postcode pc, loc_pc;
     struct risk_answers answers;
+    bool vulnerable_answered; /* S4: someone in the household is disabled or ill */
 };
 
 static int check_len(const char *v, const char *name, size_t max, struct fc_err *err)
@@ -124,9 +132,12 @@ static int validate(const struct ui_services *svc, ui_form_get_fn get, void *ctx
     in->grade_s = field(get, ctx, "grade");
     in->grade_reason = field(get, ctx, "grade_reason");
 
-    const char *const texts[][2] = { { "name", in->name },         { "phone", in->phone },
-                                     { "dob", in->dob },           { "address", in->address },
-                                     { "postcode", in->postcode }, { "location", in->location },
+    const char *const texts[][2] = { { "name", in->name },
+                                     { "phone", in->phone },
+                                     { "dob", in->dob },
+                                     { "address", in->address },
+                                     { "postcode", in->postcode },
+                                     { "location", in->location },
                                      { "location_postcode", in->location_postcode },
                                      { "grade_reason", in->grade_reason } };
     for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
@@ -178,16 +189,19 @@ static int validate(const struct ui_services *svc, ui_form_get_fn get, void *ctx
     int rc = check_len(in->description, "description", DESCRIPTION_MAX, err);
     if (rc != FC_OK)
         return rc;
-    for (size_t i = 0; i < svc->risk->n_screening; i++) {
+    for (size_t i = 0; i < svc->rules->risk.n_screening; i++) {
         char name[32];
-        snprintf(name, sizeof(name), "answer_%s", svc->risk->screening[i].id);
+        snprintf(name, sizeof(name), "answer_%s", svc->rules->risk.screening[i].id);
         const char *v = field(get, ctx, name);
         if (v == NULL)
-            return err_set(err, FC_EINVAL, name, "ask question %s", svc->risk->screening[i].id);
+            return err_set(err, FC_EINVAL, name, "ask question %s",
+                           svc->rules->risk.screening[i].id);
         if (strcmp(v, "y") != 0 && strcmp(v, "n") != 0)
             return err_set(err, FC_EINVAL, name, "must be y or n");
-        rc = risk_answers_add(svc->risk, "screening", &in->answers, svc->risk->screening[i].id,
-                              v[0] == 'y' ? "yes" : "no", err);
+        if (strcmp(svc->rules->risk.screening[i].id, "S4") == 0 && v[0] == 'y')
+            in->vulnerable_answered = true;
+        rc = risk_answers_add(&svc->rules->risk, "screening", &in->answers,
+                              svc->rules->risk.screening[i].id, v[0] == 'y' ? "yes" : "no", err);
         if (rc != FC_OK)
             return rc;
     }
@@ -245,8 +259,10 @@ static char *snapshot_json(const struct ui_lookup_view *v, fc_id_t chosen, struc
 static char *details_json(const struct call_input *in, struct arena *a)
 {
     json_t *o = json_object();
-    const char *const kv[][2] = { { "name", in->name },       { "phone", in->phone },
-                                  { "dob", in->dob },         { "address", in->address },
+    const char *const kv[][2] = { { "name", in->name },
+                                  { "phone", in->phone },
+                                  { "dob", in->dob },
+                                  { "address", in->address },
                                   { "postcode", in->postcode } };
     for (size_t i = 0; i < sizeof(kv) / sizeof(kv[0]); i++) {
         if (kv[i][1])
@@ -297,9 +313,9 @@ static void identifiers(const struct call_input *in, struct provenance prov, str
     if (in->address || in->postcode) {
         struct person_address *ad = arena_alloc(a, sizeof(*ad));
         char keys[512];
-        ad->raw = arena_sprintf(a, "%s%s%s", in->address ? in->address : "",
-                                in->address && in->postcode ? ", " : "",
-                                in->postcode ? in->pc.unit : "");
+        ad->raw =
+            arena_sprintf(a, "%s%s%s", in->address ? in->address : "",
+                          in->address && in->postcode ? ", " : "", in->postcode ? in->pc.unit : "");
         ad->postcode = in->postcode ? arena_strdup(a, in->pc.unit) : NULL;
         ad->lat = NAN;
         ad->lon = NAN;
@@ -334,13 +350,13 @@ static int decide(const struct ui_services *svc, const struct ui_viewer *viewer,
         facts.flag_in_force = chosen->n_flags > 0;
         facts.is_repeat_location = chosen->is_repeat_location;
     }
-    risk_screen(svc->risk, &in->answers, &facts, risk);
+    risk_screen(&svc->rules->risk, &in->answers, &facts, risk);
     struct grading_input gin = { .category = in->category,
                                  .has_risk = true,
                                  .risk = risk->level,
                                  .risk_actions = risk->actions };
     struct grading_suggestion sug;
-    int rc = grading_suggest(svc->grading, &gin, &sug, err);
+    int rc = grading_suggest(&svc->rules->grading, &gin, &sug, err);
     if (rc != FC_OK)
         return rc;
     *grade = sug.grade;
@@ -454,8 +470,6 @@ int ui_call_submit(const struct ui_services *svc, const struct ui_viewer *viewer
         .lat = NAN,
         .lon = NAN,
         .status = INCIDENT_OPEN,
-        .grade = (char *)grading_grade_name(grade),
-        .risk_level = (char *)risk_level_name(risk.level),
         .is_police_only = false,
         .occurred_at = now,
         .created_at = now,
@@ -483,13 +497,32 @@ int ui_call_submit(const struct ui_services *svc, const struct ui_viewer *viewer
     rc = store_audit_append(svc->store, &ev, err);
     if (rc != FC_OK)
         goto fail;
+
+    /* The call-handling workflow: labels stored as shown, screening, grading, tasks. */
+    struct intake_actor who = { .user_id = viewer->user_id, .role = viewer->role, .now = now };
+    struct contact_labels_rec labels;
+    rc = intake_contact_labels(svc->store, svc->rules, &who, out->contact_id,
+                               in.vulnerable_answered, a, &labels, err);
+    if (rc != FC_OK)
+        goto fail;
+    struct intake_risk_outcome ro;
+    rc = intake_screen(svc->store, svc->rules, &who, out->incident_id, out->contact_id, &in.answers,
+                       &ro, err);
+    if (rc != FC_OK)
+        goto fail;
+    enum grade requested = grade;
+    struct intake_grade_outcome go;
+    rc = intake_grade(svc->store, svc->rules, &who, out->incident_id, NULL, 0,
+                      in.grade_s ? &requested : NULL, in.grade_reason, &go, err);
+    if (rc != FC_OK)
+        goto fail;
     rc = store_txn_commit(svc->store, err);
     if (rc != FC_OK)
         return rc;
 
-    out->needs_full = risk.needs_full;
-    out->grade = grading_grade_name(grade);
-    out->risk_level = risk_level_name(risk.level);
+    out->needs_full = ro.result.needs_full;
+    out->grade = grading_grade_name(go.grade);
+    out->risk_level = risk_level_name(ro.level);
     /* The index learns the identifiers only once they are durable. */
     return match_person_add(svc->match, out->person_id, &rec, now, err);
 fail:

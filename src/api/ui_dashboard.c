@@ -22,18 +22,16 @@ static void table_render(struct html *h, const struct ui_table *t, const char *t
                   "Chart of the table below", NULL);
     if (t->map_values)
         html_elem(h, "div", "", "class", "map", "data-map", "", "data-geojson",
-                  "/static/geo/lsoa_boundaries.geojson", "data-values", t->map_values,
-                  "data-tiles", tiles ? tiles : "", "data-attribution",
-                  tiles_attr ? tiles_attr : "", "role", "region", "aria-label",
-                  "Map of the table below", NULL);
+                  "/static/geo/lsoa_boundaries.geojson", "data-values", t->map_values, "data-tiles",
+                  tiles ? tiles : "", "data-attribution", tiles_attr ? tiles_attr : "", "role",
+                  "region", "aria-label", "Map of the table below", NULL);
     html_open(h, "div", "class", "table-wrap", NULL);
     html_open(h, "table", "data-testid", t->id, NULL);
     html_open(h, "thead", NULL);
     html_open(h, "tr", NULL);
     for (size_t c = 0; c < t->n_cols; c++) {
         bool is_num = t->numeric_cols && t->numeric_cols[c] == 'n';
-        html_elem(h, "th", t->cols[c], "scope", "col", "class", is_num ? "num" : HTML_OMIT,
-                  NULL);
+        html_elem(h, "th", t->cols[c], "scope", "col", "class", is_num ? "num" : HTML_OMIT, NULL);
     }
     html_close(h, "tr");
     html_close(h, "thead");

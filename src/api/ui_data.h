@@ -14,6 +14,7 @@
 
 #include "api/ui_screens.h"
 #include "domain/intake/history.h"
+#include "domain/intake/rules.h"
 #include "domain/intake/trigger.h"
 #include "store/model.h"
 #include "util/arena.h"
@@ -27,10 +28,7 @@ struct match_record;
 struct ui_services {
     struct store *store;
     struct match_service *match;
-    const struct risk_config *risk;
-    const struct grading_config *grading;
-    const struct definitions_config *definitions;
-    const struct trigger_config *trigger;
+    const struct intake_rules *rules; /* risk, grading, definitions, trigger, tasks */
 };
 
 /* Who is looking. */
@@ -48,10 +46,10 @@ struct ui_person_summary {
     struct trigger_status trigger;    /* Community Trigger, counting a complaint now */
     struct ui_flag *flags;            /* in force at `now` */
     size_t n_flags;
-    struct incident *incidents;       /* incidents naming the person, newest first */
+    struct incident *incidents; /* incidents naming the person, newest first */
     size_t n_incidents;
     size_t open_incidents;
-    const char *last_risk;            /* risk level of the latest screened incident */
+    const char *last_risk; /* risk level of the latest screened incident */
 };
 
 /* May this viewer read the reason of this flag? */

@@ -80,8 +80,8 @@ static void page_link(struct html *h, const struct ui_incident_filter *f, size_t
 }
 
 void ui_incidents_render(struct html *h, const struct ui_page *page,
-                         const struct ui_incident_filter *f, const struct incident *rows,
-                         size_t n, bool has_more)
+                         const struct ui_incident_filter *f, const struct incident *rows, size_t n,
+                         bool has_more)
 {
     static const char *const statuses[] = { "open", "closed", NULL };
     static const char *const cats[] = { "personal", "nuisance", "environmental", NULL };
@@ -96,8 +96,8 @@ void ui_incidents_render(struct html *h, const struct ui_page *page,
                                          "hate_motivated",
                                          NULL };
     ui_page_begin(h, page);
-    html_open(h, "form", "method", "get", "action", "/incidents", "class", "filters panel",
-              "role", "search", "aria-label", "Filter incidents", NULL);
+    html_open(h, "form", "method", "get", "action", "/incidents", "class", "filters panel", "role",
+              "search", "aria-label", "Filter incidents", NULL);
     filter_select(h, "status", "Status", statuses, f->status);
     filter_select(h, "category", "Category", cats, f->category);
     filter_select(h, "incident_type", "Type", types, f->incident_type);

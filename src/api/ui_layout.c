@@ -30,12 +30,8 @@ static const struct ui_nav_item nav_officer[] = {
 };
 
 static const struct ui_nav_item nav_supervisor[] = {
-    { "/dashboard", "Dashboard" },
-    { "/incidents", "Incidents" },
-    { "/call", "New contact" },
-    { "/persons", "Persons" },
-    { "/cases", "Cases" },
-    { NULL, NULL },
+    { "/dashboard", "Dashboard" }, { "/incidents", "Incidents" }, { "/call", "New contact" },
+    { "/persons", "Persons" },     { "/cases", "Cases" },         { NULL, NULL },
 };
 
 static const struct ui_nav_item nav_partner[] = {
@@ -96,8 +92,7 @@ const struct ui_nav_item *ui_role_nav(enum user_role role)
 
 void ui_csrf_field(struct html *h, const char *csrf)
 {
-    html_void(h, "input", "type", "hidden", "name", UI_CSRF_FIELD, "value", csrf ? csrf : "",
-              NULL);
+    html_void(h, "input", "type", "hidden", "name", UI_CSRF_FIELD, "value", csrf ? csrf : "", NULL);
 }
 
 static void write_head(struct html *h, const struct ui_page *page)
@@ -147,8 +142,7 @@ static void write_header(struct html *h, const struct ui_page *page)
         html_close(h, "nav");
         html_open(h, "div", "class", "whoami", NULL);
         html_open(h, "span", "data-testid", "whoami", NULL);
-        html_text(h, page->user->display_name ? page->user->display_name
-                                              : page->user->username);
+        html_text(h, page->user->display_name ? page->user->display_name : page->user->username);
         html_raw(h, " · ");
         html_text(h, ui_role_label(page->user->role));
         if (page->org_name) {
@@ -212,8 +206,8 @@ void ui_text_field(struct html *h, const char *type, const char *name, const cha
     snprintf(id, sizeof(id), "f-%s", name);
     snprintf(hint_id, sizeof(hint_id), "%s-hint", id);
     snprintf(err_id, sizeof(err_id), "%s-error", id);
-    snprintf(described, sizeof(described), "%s%s%s", hint ? hint_id : "",
-             hint && error ? " " : "", error ? err_id : "");
+    snprintf(described, sizeof(described), "%s%s%s", hint ? hint_id : "", hint && error ? " " : "",
+             error ? err_id : "");
 
     html_open(h, "div", "class", "field", NULL);
     html_elem(h, "label", label, "for", id, NULL);

@@ -6,8 +6,8 @@ void ui_login_render(struct html *h, const char *csrf, const char *username, con
     struct ui_page page = { .title = "Sign in", .csrf = csrf, .body_class = "login" };
     ui_page_begin(h, &page);
     if (error) {
-        html_open(h, "div", "class", "notice notice--error", "role", "alert", "id",
-                  "login-error", NULL);
+        html_open(h, "div", "class", "notice notice--error", "role", "alert", "id", "login-error",
+                  NULL);
         html_text(h, error);
         html_close(h, "div");
     }

@@ -172,8 +172,7 @@ void ui_person_render(struct html *h, const struct ui_page *page, const struct u
         snprintf(href, sizeof(href), "/cases/%lld", (long long)v->cases[i].id);
         html_open(h, "li", NULL);
         html_elem(h, "a", v->cases[i].title, "href", href, NULL);
-        snprintf(text, sizeof(text), " (led by %s, %s)", v->cases[i].lead_org,
-                 v->cases[i].status);
+        snprintf(text, sizeof(text), " (led by %s, %s)", v->cases[i].lead_org, v->cases[i].status);
         html_text(h, text);
         html_close(h, "li");
     }

@@ -17,9 +17,9 @@
 static const char *audit_action_word(enum audit_action a)
 {
     static const char *const words[] = {
-        [AUDIT_COLLECT] = "recorded",  [AUDIT_ALTER] = "changed", [AUDIT_CONSULT] = "viewed",
-        [AUDIT_DISCLOSE] = "disclosed", [AUDIT_COMBINE] = "merged", [AUDIT_ERASE] = "erased",
-        [AUDIT_LOGIN] = "signed in",   [AUDIT_EXPORT] = "exported", [AUDIT_CONFIG] = "configured",
+        [AUDIT_COLLECT] = "recorded",   [AUDIT_ALTER] = "changed",   [AUDIT_CONSULT] = "viewed",
+        [AUDIT_DISCLOSE] = "disclosed", [AUDIT_COMBINE] = "merged",  [AUDIT_ERASE] = "erased",
+        [AUDIT_LOGIN] = "signed in",    [AUDIT_EXPORT] = "exported", [AUDIT_CONFIG] = "configured",
     };
     return (unsigned)a < sizeof(words) / sizeof(words[0]) && words[a] ? words[a] : "other";
 }
@@ -91,14 +91,14 @@ int ui_person_page_build(const struct ui_services *svc, const struct ui_viewer *
             if (inc->persons[p].person_id == person_id)
                 role = ui_person_role_name(inc->persons[p].role);
         }
-        hist[i] = (struct ui_history_row){ .incident_id = inc->id,
-                                           .at = inc->created_at,
-                                           .role = role,
-                                           .category = ui_category_name(inc->category),
-                                           .incident_type = inc->incident_type,
-                                           .risk_level = inc->risk_level,
-                                           .status = inc->status == INCIDENT_OPEN ? "open"
-                                                                                  : "closed" };
+        hist[i] =
+            (struct ui_history_row){ .incident_id = inc->id,
+                                     .at = inc->created_at,
+                                     .role = role,
+                                     .category = ui_category_name(inc->category),
+                                     .incident_type = inc->incident_type,
+                                     .risk_level = inc->risk_level,
+                                     .status = inc->status == INCIDENT_OPEN ? "open" : "closed" };
     }
 
     struct audit_event *events = NULL;

@@ -51,14 +51,14 @@ struct ui_candidate {
     double probability;  /* 0..1 */
     const struct ui_reason *reasons;
     size_t n_reasons;
-    int contacts_12m;   /* earlier ASB contacts in the last 12 months */
+    int contacts_12m; /* earlier ASB contacts in the last 12 months */
     int contacts_ever;
     const struct ui_flag *flags;
     size_t n_flags;
-    const char *last_risk;   /* last risk level ("high", "medium", "standard") or NULL */
-    int location_incidents;  /* earlier incidents at this address in 12 months */
+    const char *last_risk;  /* last risk level ("high", "medium", "standard") or NULL */
+    int location_incidents; /* earlier incidents at this address in 12 months */
     bool is_repeat_location;
-    bool is_trigger;         /* Community Trigger threshold reached */
+    bool is_trigger; /* Community Trigger threshold reached */
     const char *trigger_text;
     int open_incidents;
     int open_cases;
@@ -67,10 +67,10 @@ struct ui_candidate {
 struct ui_lookup_view {
     const struct ui_candidate *candidates;
     size_t n;
-    bool has_query;     /* false: nothing typed yet */
-    double elapsed_ms;  /* lookup time, shown to the handler */
-    fc_id_t chosen_id;  /* candidate already chosen, 0 for none */
-    bool chose_new;     /* "new person" already chosen */
+    bool has_query;    /* false: nothing typed yet */
+    double elapsed_ms; /* lookup time, shown to the handler */
+    fc_id_t chosen_id; /* candidate already chosen, 0 for none */
+    bool chose_new;    /* "new person" already chosen */
 };
 
 /* The candidate panel fragment: banners, candidates with reasons, and "new person". The
@@ -87,12 +87,12 @@ struct ui_question {
 struct ui_screening_view {
     const struct ui_question *questions;
     size_t n_questions;
-    const char *answers;     /* n_questions entries: 'y', 'n' or 0 */
-    int prior_contacts_12m;  /* added unasked */
+    const char *answers;    /* n_questions entries: 'y', 'n' or 0 */
+    int prior_contacts_12m; /* added unasked */
     int flags_in_force;
     bool is_repeat_location;
-    bool needs_full;         /* the outcome so far */
-    const char *const *why;  /* reasons for the outcome, plain words */
+    bool needs_full;        /* the outcome so far */
+    const char *const *why; /* reasons for the outcome, plain words */
     size_t n_why;
     const char *suggested_grade; /* "emergency", "priority", "scheduled", "resolved" */
 };
@@ -105,7 +105,7 @@ struct ui_call_form {
     const char *name, *phone, *dob, *address, *postcode;
     const char *category, *incident_type, *description, *location, *location_postcode;
     const char *grade, *grade_reason;
-    const char *answers; /* as in ui_screening_view */
+    const char *answers;        /* as in ui_screening_view */
     const struct fc_err *error; /* the one field in error, or NULL */
 };
 
@@ -140,7 +140,7 @@ int ui_call_screening_build(const struct risk_config *risk, const struct grading
 
 /* The list's filters, as submitted (NULL or "" for any). */
 struct ui_incident_filter {
-    const char *status;   /* "open", "closed" */
+    const char *status; /* "open", "closed" */
     const char *category;
     const char *incident_type;
     const char *from, *to; /* "YYYY-MM-DD" */
@@ -185,7 +185,7 @@ void ui_incident_render(struct html *h, const struct ui_page *page,
 struct ui_view_event {
     const char *who;
     const char *org;
-    const char *action;  /* "consult", "disclose", ... */
+    const char *action; /* "consult", "disclose", ... */
     const char *purpose;
     fc_time_t at;
 };
@@ -244,7 +244,7 @@ void ui_persons_render(struct html *h, const struct ui_page *page, const char *q
  * from the report's JSON form. Cells are already formatted ("62% (58–66%)"), row-major.
  */
 struct ui_table {
-    const char *id;      /* element id, also names the downloads */
+    const char *id; /* element id, also names the downloads */
     const char *caption;
     size_t n_cols;
     const char *const *cols;
@@ -252,9 +252,9 @@ struct ui_table {
     const char *const *cells;
     const char *numeric_cols; /* n_cols chars: 'n' right-aligns a column, anything else not */
     const char *csv_href, *xlsx_href;
-    const char *chart_src;    /* JSON rows for uPlot, or NULL */
+    const char *chart_src; /* JSON rows for uPlot, or NULL */
     const char *chart_x, *chart_series, *chart_label;
-    const char *map_values;   /* JSON rows [{lsoa_code, count}] for the LSOA map, or NULL */
+    const char *map_values; /* JSON rows [{lsoa_code, count}] for the LSOA map, or NULL */
 };
 
 struct ui_dashboard_view {

@@ -181,17 +181,17 @@ static bool attr_name_ok(const char *name)
         if (!is_lower_alpha(*p) && !is_digit(*p) && *p != '-' && *p != ':' && *p != '.')
             return false;
     }
-    if (strncmp(name, "on", 2) == 0 || strcmp(name, "style") == 0 ||
-        strcmp(name, "srcdoc") == 0 || strcmp(name, "x-html") == 0)
+    if (strncmp(name, "on", 2) == 0 || strcmp(name, "style") == 0 || strcmp(name, "srcdoc") == 0 ||
+        strcmp(name, "x-html") == 0)
         return false;
     return true;
 }
 
 static bool attr_is_url(const char *name)
 {
-    static const char *const url_attrs[] = { "href",    "src",     "action",    "formaction",
-                                             "hx-get",  "hx-post", "hx-put",    "hx-patch",
-                                             "hx-delete", "poster", "cite",     NULL };
+    static const char *const url_attrs[] = { "href",      "src",     "action", "formaction",
+                                             "hx-get",    "hx-post", "hx-put", "hx-patch",
+                                             "hx-delete", "poster",  "cite",   NULL };
     for (const char *const *a = url_attrs; *a; a++) {
         if (strcmp(*a, name) == 0)
             return true;

@@ -4,9 +4,10 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <cmocka.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <cmocka.h> /* after the headers it needs */
 
 #include "api/ui_screens.h"
 #include "domain/grading/grading.h"
@@ -14,8 +15,12 @@
 #include "util/timeutil.h"
 
 static const struct ui_question questions7[] = {
-    { "S1", "Has this happened to you before?" }, { "S2", "Reported elsewhere?" },
-    { "S3", "Targeted?" }, { "S4", "Disability?" }, { "S5", "Hate?" }, { "S6", "Safe?" },
+    { "S1", "Has this happened to you before?" },
+    { "S2", "Reported elsewhere?" },
+    { "S3", "Targeted?" },
+    { "S4", "Disability?" },
+    { "S5", "Hate?" },
+    { "S6", "Safe?" },
     { "S7", "Health?" },
 };
 
@@ -99,10 +104,14 @@ static void test_ui_page_marks_current_menu_item_and_user(void **state)
     (void)state;
     struct arena a;
     arena_init(&a, 0);
-    struct user u = { .username = "ch1", .display_name = "Sam <Handler>",
+    struct user u = { .username = "ch1",
+                      .display_name = "Sam <Handler>",
                       .role = ROLE_CALL_HANDLER };
-    struct ui_page page = { .title = "New call", .nav_current = "/call", .user = &u,
-                            .csrf = "c", .org_name = "Leicestershire Police" };
+    struct ui_page page = { .title = "New call",
+                            .nav_current = "/call",
+                            .user = &u,
+                            .csrf = "c",
+                            .org_name = "Leicestershire Police" };
     struct html h;
     html_init(&h, &a, 0);
     ui_page_begin(&h, &page);
@@ -122,14 +131,21 @@ static void test_ui_candidates_escape_and_show_banners(void **state)
     (void)state;
     struct arena a;
     arena_init(&a, 0);
-    struct ui_reason reasons[] = { { "same date of birth", 6.1 },
-                                   { "nickname of Robert", 3.2 } };
+    struct ui_reason reasons[] = { { "same date of birth", 6.1 }, { "nickname of Robert", 3.2 } };
     struct ui_flag flags[] = { { "vulnerable", "Leicester City Council", NULL, 1700000000 } };
-    struct ui_candidate c = { .person_id = 42, .name = "Bob <img src=x> Smith",
-                              .dob = "1980-02-03", .address = "1 High St", .band = "same",
-                              .probability = 0.97, .reasons = reasons, .n_reasons = 2,
-                              .contacts_12m = 3, .contacts_ever = 5, .flags = flags,
-                              .n_flags = 1, .is_trigger = true };
+    struct ui_candidate c = { .person_id = 42,
+                              .name = "Bob <img src=x> Smith",
+                              .dob = "1980-02-03",
+                              .address = "1 High St",
+                              .band = "same",
+                              .probability = 0.97,
+                              .reasons = reasons,
+                              .n_reasons = 2,
+                              .contacts_12m = 3,
+                              .contacts_ever = 5,
+                              .flags = flags,
+                              .n_flags = 1,
+                              .is_trigger = true };
     struct ui_lookup_view v = { .candidates = &c, .n = 1, .has_query = true, .elapsed_ms = 4 };
     struct html h;
     html_init(&h, &a, 0);
@@ -153,8 +169,9 @@ static void test_ui_candidates_without_repeat_show_no_repeat_banner(void **state
     (void)state;
     struct arena a;
     arena_init(&a, 0);
-    struct ui_candidate c = { .person_id = 7, .name = "Ann Lee", .band = "possible",
-                              .probability = 0.2 };
+    struct ui_candidate c = {
+        .person_id = 7, .name = "Ann Lee", .band = "possible", .probability = 0.2
+    };
     struct ui_lookup_view v = { .candidates = &c, .n = 1, .has_query = true, .chosen_id = 7 };
     struct html h;
     html_init(&h, &a, 0);
@@ -175,9 +192,9 @@ static void test_ui_call_screen_fields_lookup_and_keeps_values(void **state)
     struct ui_page page = { .title = "New call", .user = &u, .csrf = "tok" };
     struct fc_err err;
     err_set(&err, FC_EINVAL, "category", "choose a category");
-    struct ui_call_form f = { .name = "Jon Smyth", .description = "<b>loud</b>",
-                              .error = &err };
-    struct ui_screening_view sv = { .questions = questions7, .n_questions = 7,
+    struct ui_call_form f = { .name = "Jon Smyth", .description = "<b>loud</b>", .error = &err };
+    struct ui_screening_view sv = { .questions = questions7,
+                                    .n_questions = 7,
                                     .answers = "yn\0\0\0\0\0" };
     struct html h;
     html_init(&h, &a, 0);
@@ -203,9 +220,13 @@ static void test_ui_score_shows_outcome_in_words(void **state)
     struct arena a;
     arena_init(&a, 0);
     const char *why[] = { "1 earlier contact in 12 months" };
-    struct ui_screening_view v = { .questions = questions7, .n_questions = 7,
-                                   .answers = "yy\0\0\0\0\0", .prior_contacts_12m = 1,
-                                   .needs_full = true, .why = why, .n_why = 1,
+    struct ui_screening_view v = { .questions = questions7,
+                                   .n_questions = 7,
+                                   .answers = "yy\0\0\0\0\0",
+                                   .prior_contacts_12m = 1,
+                                   .needs_full = true,
+                                   .why = why,
+                                   .n_why = 1,
                                    .suggested_grade = "priority" };
     struct html h;
     html_init(&h, &a, 0);
@@ -333,10 +354,13 @@ static void test_ui_incidents_list_escapes_and_links(void **state)
     arena_init(&a, 0);
     struct user u = { .username = "o1", .role = ROLE_OFFICER };
     struct ui_page page = { .title = "Incidents", .user = &u, .csrf = "t" };
-    struct incident rows[1] = { { .id = 17, .category = NSIR_PERSONAL,
+    struct incident rows[1] = { { .id = 17,
+                                  .category = NSIR_PERSONAL,
                                   .incident_type = "noise",
-                                  .location_raw = "1 <b>Main</b> St", .grade = "priority",
-                                  .risk_level = "high", .status = INCIDENT_OPEN } };
+                                  .location_raw = "1 <b>Main</b> St",
+                                  .grade = "priority",
+                                  .risk_level = "high",
+                                  .status = INCIDENT_OPEN } };
     struct ui_incident_filter f = { .status = "open", .page = 1 };
     struct html h;
     html_init(&h, &a, 0);
@@ -363,10 +387,11 @@ static void test_ui_person_page_shows_views_and_hides_withheld_reason(void **sta
     struct person_name names[2] = { { .raw = "Robert Smith" }, { .raw = "Bob Smyth" } };
     struct person p = { .id = 5, .n_names = 2, .names = names };
     struct ui_flag flags[1] = { { "vulnerable", "Blaby District Council", NULL, 1700000000 } };
-    struct ui_view_event views[1] = { { "Sam <x>", "Leicestershire Police", "consult",
-                                        "call", 1700000000 } };
-    struct ui_person_view v = { .person = &p, .flags = flags, .n_flags = 1, .contacts_12m = 2,
-                                .views = views, .n_views = 1 };
+    struct ui_view_event views[1] = { { "Sam <x>", "Leicestershire Police", "consult", "call",
+                                        1700000000 } };
+    struct ui_person_view v = {
+        .person = &p, .flags = flags, .n_flags = 1, .contacts_12m = 2, .views = views, .n_views = 1
+    };
     struct html h;
     html_init(&h, &a, 0);
     ui_person_render(&h, &page, &v);

@@ -3,22 +3,23 @@
  * (temporary SQLite) store and match service: a misspelt repeat caller is found with the
  * counts and flags the banners show, and a flag's reason reaches only roles allowed it.
  */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
-#include <cmocka.h>
+#include <cmocka.h> /* after the headers it needs */
 
+#include "../store/store_fixture.h"
 #include "api/ui_data.h"
 #include "domain/grading/grading.h"
+#include "domain/intake/intake.h"
 #include "domain/match/match.h"
 #include "domain/risk/risk.h"
 #include "store/store.h"
-#include "../store/store_fixture.h"
 
 #define NOW ((fc_time_t)1780000000) /* 2026-05-28 */
 #define DAY ((fc_time_t)86400)
@@ -26,10 +27,7 @@
 struct world {
     struct store_fixture *fix;
     struct match_service *match;
-    struct definitions_config defs;
-    struct trigger_config trigger;
-    struct risk_config risk;
-    struct grading_config grading;
+    struct intake_rules *rules;
     struct ui_services svc;
     fc_id_t org_police, org_council, user, robert, other;
 };
@@ -53,20 +51,35 @@ static int setup(void **state)
     if (store_user_insert(s, &u, &w->user, &err) != FC_OK)
         return -1;
 
-    struct person_name nm = { .raw = "Robert Smith", .forename = "Robert", .surname = "Smith",
+    struct person_name nm = { .raw = "Robert Smith",
+                              .forename = "Robert",
+                              .surname = "Smith",
                               .prov = { "contact", 0, NOW - 300 * DAY } };
-    struct person_dob dob = { .raw = "03/02/1980", .date = "1980-02-03",
+    struct person_dob dob = { .raw = "03/02/1980",
+                              .date = "1980-02-03",
                               .prov = { "contact", 0, NOW - 300 * DAY } };
-    struct person_phone ph = { .raw = "07700 900123", .e164 = "+447700900123", .kind = "mobile",
+    struct person_phone ph = { .raw = "07700 900123",
+                               .e164 = "+447700900123",
+                               .kind = "mobile",
                                .prov = { "contact", 0, NOW - 300 * DAY } };
-    struct person_address ad = { .raw = "12 Narborough Road, Leicester", .postcode = "LE3 0BQ",
-                                 .lat = NAN, .lon = NAN,
+    struct person_address ad = { .raw = "12 Narborough Road, Leicester",
+                                 .postcode = "LE3 0BQ",
+                                 .lat = NAN,
+                                 .lon = NAN,
                                  .prov = { "contact", 0, NOW - 300 * DAY } };
-    struct person p = { .names = &nm, .n_names = 1, .dobs = &dob, .n_dobs = 1, .phones = &ph,
-                        .n_phones = 1, .addresses = &ad, .n_addresses = 1 };
+    struct person p = { .names = &nm,
+                        .n_names = 1,
+                        .dobs = &dob,
+                        .n_dobs = 1,
+                        .phones = &ph,
+                        .n_phones = 1,
+                        .addresses = &ad,
+                        .n_addresses = 1 };
     if (store_person_insert(s, &p, &w->robert, &err) != FC_OK)
         return -1;
-    struct person_name nm2 = { .raw = "Anita Mistry", .forename = "Anita", .surname = "Mistry",
+    struct person_name nm2 = { .raw = "Anita Mistry",
+                               .forename = "Anita",
+                               .surname = "Mistry",
                                .prov = { "contact", 0, NOW - 10 * DAY } };
     struct person p2 = { .names = &nm2, .n_names = 1 };
     if (store_person_insert(s, &p2, &w->other, &err) != FC_OK)
@@ -75,31 +88,32 @@ static int setup(void **state)
     /* Robert called three times in the last 12 months and once two years ago. */
     fc_time_t when[] = { NOW - 20 * DAY, NOW - 40 * DAY, NOW - 90 * DAY, NOW - 700 * DAY };
     for (size_t i = 0; i < 4; i++) {
-        struct contact c = { .channel = CHANNEL_PHONE, .received_at = when[i],
-                             .handler_user_id = w->user, .org_id = w->org_police,
+        struct contact c = { .channel = CHANNEL_PHONE,
+                             .received_at = when[i],
+                             .handler_user_id = w->user,
+                             .org_id = w->org_police,
                              .caller_person_id = w->robert };
         if (store_contact_insert(s, &c, NULL, &err) != FC_OK)
             return -1;
     }
-    struct flag f = { .person_id = w->robert, .kind = "vulnerable",
-                      .agency = "Leicester City Council", .org_id = w->org_council,
-                      .reason = "lives alone; mobility impaired", .flagged_at = NOW - 100 * DAY,
-                      .sharing_basis = "s115", .match_probability = 1.0 };
+    struct flag f = { .person_id = w->robert,
+                      .kind = "vulnerable",
+                      .agency = "Leicester City Council",
+                      .org_id = w->org_council,
+                      .reason = "lives alone; mobility impaired",
+                      .flagged_at = NOW - 100 * DAY,
+                      .sharing_basis = "s115",
+                      .match_probability = 1.0 };
     if (store_flag_insert(s, &f, NULL, &err) != FC_OK)
         return -1;
 
     if (match_service_create(NULL, NULL, &w->match, &err) != FC_OK ||
         match_service_load(w->match, s, &err) != FC_OK ||
-        definitions_config_load("definitions/v1", &w->defs, &err) != FC_OK ||
-        trigger_config_load("trigger/v1", &w->trigger, &err) != FC_OK ||
-        risk_config_load("risk/v1", &w->risk, &err) != FC_OK ||
-        grading_config_load("grading/v1", &w->grading, &err) != FC_OK) {
+        intake_rules_load(&w->rules, &err) != FC_OK || intake_teams_sync(s, w->rules, &err)) {
         fprintf(stderr, "setup: %s %s\n", err.field, err.msg);
         return -1;
     }
-    w->svc = (struct ui_services){ .store = s, .match = w->match, .definitions = &w->defs,
-                                   .trigger = &w->trigger, .risk = &w->risk,
-                                   .grading = &w->grading };
+    w->svc = (struct ui_services){ .store = s, .match = w->match, .rules = w->rules };
     *state = w;
     return 0;
 }
@@ -108,6 +122,7 @@ static int teardown(void **state)
 {
     struct world *w = *state;
     match_service_free(w->match);
+    intake_rules_free(w->rules);
     void *fix = w->fix;
     fixture_teardown(&fix);
     free(w);
@@ -129,7 +144,8 @@ static void test_ui_lookup_finds_misspelt_repeat_caller_with_counts(void **state
     struct arena a;
     arena_init(&a, 0);
     struct fc_err err = { 0 };
-    struct ui_viewer viewer = { .user_id = w->user, .org_id = w->org_police,
+    struct ui_viewer viewer = { .user_id = w->user,
+                                .org_id = w->org_police,
                                 .role = ROLE_CALL_HANDLER };
     struct match_record q = { .full_name = "Bob Smyth", .dob = "03/02/1980" };
     struct ui_lookup_view v;
@@ -205,7 +221,8 @@ static void test_ui_person_page_records_the_view_and_lists_it(void **state)
     struct arena a;
     arena_init(&a, 0);
     struct fc_err err = { 0 };
-    struct ui_viewer viewer = { .user_id = w->user, .org_id = w->org_police,
+    struct ui_viewer viewer = { .user_id = w->user,
+                                .org_id = w->org_police,
                                 .role = ROLE_CALL_HANDLER };
     struct ui_person_view v;
     struct ui_person_summary sum;
@@ -217,9 +234,8 @@ static void test_ui_person_page_records_the_view_and_lists_it(void **state)
     assert_string_equal(v.views[0].org, "Leicestershire Police");
     assert_string_equal(v.views[0].action, "viewed");
     /* a second look adds a second row, newest first */
-    assert_int_equal(ui_person_page_build(&w->svc, &viewer, w->robert, NOW + 60, &a, &v, &sum,
-                                          &err),
-                     FC_OK);
+    assert_int_equal(
+        ui_person_page_build(&w->svc, &viewer, w->robert, NOW + 60, &a, &v, &sum, &err), FC_OK);
     assert_int_equal(v.n_views, 2);
     assert_int_equal(v.views[0].at, NOW + 60);
     assert_int_equal(ui_person_page_build(&w->svc, &viewer, 99999, NOW, &a, &v, &sum, &err),
@@ -260,17 +276,25 @@ static void test_ui_call_submit_records_repeat_caller_incident(void **state)
     struct arena a;
     arena_init(&a, 0);
     struct fc_err err = { 0 };
-    struct ui_viewer viewer = { .user_id = w->user, .org_id = w->org_police,
+    struct ui_viewer viewer = { .user_id = w->user,
+                                .org_id = w->org_police,
                                 .role = ROLE_CALL_HANDLER };
     char choice[24];
     snprintf(choice, sizeof(choice), "%lld", (long long)w->robert);
-    struct form f = { { { "name", "Bob Smyth" }, { "dob", "03/02/1980" },
-                        { "person_choice", choice }, { "category", "personal" },
+    struct form f = { { { "name", "Bob Smyth" },
+                        { "dob", "03/02/1980" },
+                        { "person_choice", choice },
+                        { "category", "personal" },
                         { "incident_type", "intimidation_harassment" },
                         { "description", "Threats through the letterbox" },
-                        { "answer_S1", "y" }, { "answer_S2", "y" }, { "answer_S3", "y" },
-                        { "answer_S4", "n" }, { "answer_S5", "n" }, { "answer_S6", "y" },
-                        { "answer_S7", "y" }, { "grade", "" } } };
+                        { "answer_S1", "y" },
+                        { "answer_S2", "y" },
+                        { "answer_S3", "y" },
+                        { "answer_S4", "n" },
+                        { "answer_S5", "n" },
+                        { "answer_S6", "y" },
+                        { "answer_S7", "y" },
+                        { "grade", "" } } };
     struct ui_call_result res;
     assert_int_equal(ui_call_submit(&w->svc, &viewer, form_get, &f, NOW, &a, &res, &err), FC_OK);
     assert_int_equal(res.person_id, w->robert);
@@ -301,12 +325,16 @@ static void test_ui_call_submit_bad_input_writes_nothing(void **state)
     struct arena a;
     arena_init(&a, 0);
     struct fc_err err = { 0 };
-    struct ui_viewer viewer = { .user_id = w->user, .org_id = w->org_police,
+    struct ui_viewer viewer = { .user_id = w->user,
+                                .org_id = w->org_police,
                                 .role = ROLE_CALL_HANDLER };
     size_t before = incident_count(w->svc.store);
-    struct form f = { { { "name", "New Caller" }, { "person_choice", "new" },
-                        { "category", "nuisance" }, { "incident_type", "noise" },
-                        { "description", "Music" }, { "answer_S1", "n" } } };
+    struct form f = { { { "name", "New Caller" },
+                        { "person_choice", "new" },
+                        { "category", "nuisance" },
+                        { "incident_type", "noise" },
+                        { "description", "Music" },
+                        { "answer_S1", "n" } } };
     struct ui_call_result res;
     assert_int_equal(ui_call_submit(&w->svc, &viewer, form_get, &f, NOW, &a, &res, &err),
                      FC_EINVAL);
@@ -329,13 +357,21 @@ static void test_ui_call_submit_grade_change_needs_reason(void **state)
     struct arena a;
     arena_init(&a, 0);
     struct fc_err err = { 0 };
-    struct ui_viewer viewer = { .user_id = w->user, .org_id = w->org_police,
+    struct ui_viewer viewer = { .user_id = w->user,
+                                .org_id = w->org_police,
                                 .role = ROLE_CALL_HANDLER };
-    struct form f = { { { "name", "Carol New" }, { "person_choice", "new" },
-                        { "category", "environmental" }, { "incident_type", "littering_fly_tipping" },
-                        { "description", "Sofa dumped" }, { "answer_S1", "n" },
-                        { "answer_S2", "n" }, { "answer_S3", "n" }, { "answer_S4", "n" },
-                        { "answer_S5", "n" }, { "answer_S6", "y" }, { "answer_S7", "n" },
+    struct form f = { { { "name", "Carol New" },
+                        { "person_choice", "new" },
+                        { "category", "environmental" },
+                        { "incident_type", "littering_fly_tipping" },
+                        { "description", "Sofa dumped" },
+                        { "answer_S1", "n" },
+                        { "answer_S2", "n" },
+                        { "answer_S3", "n" },
+                        { "answer_S4", "n" },
+                        { "answer_S5", "n" },
+                        { "answer_S6", "y" },
+                        { "answer_S7", "n" },
                         { "grade", "emergency" } } };
     struct ui_call_result res;
     assert_int_equal(ui_call_submit(&w->svc, &viewer, form_get, &f, NOW, &a, &res, &err),
