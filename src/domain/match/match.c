@@ -28,6 +28,21 @@ void match_norm_record(const struct match_record *r, int ref_year, struct match_
     else if (r->full_name && r->full_name[0])
         name_normalise_full(r->full_name, &out->name);
     out->has_name = out->name.fore[0] || out->name.n_surs > 0;
+    out->fore_meta = out->name.fore[0] ? meta_pack(out->name.fore) : 0;
+    for (size_t i = 0; i < out->name.n_surs; i++)
+        out->sur_meta[i] = meta_pack(out->name.surs[i]);
+    out->q_fore.s = out->name.fore;
+    out->q_fore.meta = out->fore_meta;
+    out->q_fore.n_rel = out->name.fore[0] ? nickname_related(out->name.fore, out->q_fore.rel,
+                                                             out->q_fore.rel_kind,
+                                                             QTOKEN_MAX_REL)
+                                          : 0;
+    if (out->name.n_surs > 0) {
+        out->q_sur0.s = out->name.surs[0];
+        out->q_sur0.meta = out->sur_meta[0];
+        out->q_sur0.n_rel = nickname_related(out->name.surs[0], out->q_sur0.rel,
+                                             out->q_sur0.rel_kind, QTOKEN_MAX_REL);
+    }
     int32_t dob = 0;
     if (dob_parse(r->dob, ref_year, &dob) == DOB_OK)
         out->dob = dob;
@@ -136,8 +151,9 @@ int match_lookup(struct match_service *s, const struct match_record *q, fc_time_
     struct match_candidate c;
     for (size_t i = 0; i < n; i++) {
         const struct mperson *p = &s->persons[slots[i]];
-        score_person(s, s->model, &qn, p, &c);
+        score_person(s, s->model, &qn, p, &c, false);
         c.person_id = p->id;
+        c.slot_ = slots[i];
         if (out->n < keep) {
             out->cands[out->n++] = c;
         } else if (c.weight > out->cands[keep - 1].weight) {
@@ -147,6 +163,8 @@ int match_lookup(struct match_service *s, const struct match_record *q, fc_time_
         }
         qsort(out->cands, out->n, sizeof c, cand_cmp);
     }
+    for (size_t i = 0; i < out->n; i++) /* explain the ones shown */
+        score_person(s, s->model, &qn, &s->persons[out->cands[i].slot_], &out->cands[i], true);
     pthread_rwlock_unlock(&s->lock);
     for (size_t i = 0; i < out->n; i++) {
         double pr = out->cands[i].probability;

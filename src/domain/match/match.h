@@ -20,6 +20,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "store/model.h"
 #include "util/arena.h"
@@ -73,6 +74,7 @@ struct match_candidate {
     double probability; /* 2^w / (1 + 2^w) */
     enum match_band band;
     struct match_field_weight fields[MATCH_FIELD_COUNT];
+    uint32_t slot_; /* internal to the index; not for callers */
 };
 
 struct match_result {

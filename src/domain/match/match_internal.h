@@ -14,10 +14,23 @@
 #include "domain/match/match.h"
 #include "domain/match/norm.h"
 
+/* A name token of a query with what comparisons need, computed once. */
+#define QTOKEN_MAX_REL 32
+struct qtoken {
+    const char *s;
+    uint32_t meta;
+    size_t n_rel;
+    const char *rel[QTOKEN_MAX_REL]; /* related forenames (nicknames, spellings) */
+    enum name_relation rel_kind[QTOKEN_MAX_REL];
+};
+
 /* ---- a normalised record (query or identifiers to add) ---- */
 struct match_norm {
     struct name_norm name;
     bool has_name;
+    uint32_t fore_meta;                     /* Double Metaphone of name.fore, packed */
+    uint32_t sur_meta[NAME_MAX_TOKENS];     /* of each surname token */
+    struct qtoken q_fore, q_sur0;           /* forename; first surname token as a forename */
     int32_t dob; /* YYYYMMDD, 0 when missing or placeholder */
     uint64_t phone; /* national significant number, 0 when none */
     bool mobile;
@@ -118,9 +131,10 @@ struct match_model *model_default(void);
 void model_free(struct match_model *m);
 int model_load_json(const char *path, struct match_model **out, struct fc_err *err);
 int model_save_json(const struct match_model *m, const char *path, struct fc_err *err);
-/* Scores a query against one person; fills c (weights, reasons); returns total weight. */
+/* Scores a query against one person; fills c (levels and weights, and the reasons in plain
+ * words when `explain`); returns the total weight. */
 double score_person(const struct match_service *s, const struct match_model *m,
                     const struct match_norm *q, const struct mperson *p,
-                    struct match_candidate *c);
+                    struct match_candidate *c, bool explain);
 
 #endif

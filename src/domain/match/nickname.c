@@ -132,6 +132,30 @@ enum name_relation nickname_relation(const char *a, const char *b)
     return NAME_REL_NONE;
 }
 
+size_t nickname_related(const char *name, const char **out, enum name_relation *kinds,
+                        size_t max)
+{
+    pthread_once(&tables_once, tables_load);
+    size_t n = 0;
+    const struct pair *end = forenames.rows + forenames.n;
+    const struct pair *r = table_first(&forenames, name);
+    for (; r && r < end && strcmp(r->a, name) == 0 && n < max; r++) {
+        out[n] = r->b;
+        kinds[n++] = r->kind;
+        if (r->a_is_formal)
+            continue;
+        /* r->b is a formal name of `name`: its other short forms and variants relate too */
+        const struct pair *q = table_first(&forenames, r->b);
+        for (; q && q < end && strcmp(q->a, r->b) == 0 && n < max; q++) {
+            if (strcmp(q->b, name) == 0)
+                continue;
+            out[n] = q->b;
+            kinds[n++] = NAME_REL_NICKNAME;
+        }
+    }
+    return n;
+}
+
 bool nickname_formal(const char *name, char *out, size_t cap)
 {
     pthread_once(&tables_once, tables_load);

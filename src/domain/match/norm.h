@@ -73,6 +73,11 @@ enum name_relation { NAME_REL_NONE, NAME_REL_SPELLING, NAME_REL_NICKNAME };
  * variant, or none. */
 enum name_relation nickname_relation(const char *a, const char *b);
 
+/* Lists the names related to a folded forename (nickname or spelling), including the other
+ * short forms of its formal names: pointers into the embedded table, at most max. */
+size_t nickname_related(const char *name, const char **out, enum name_relation *kinds,
+                        size_t max);
+
 /* Copies into out the formal name the folded forename is a known short form of (the
  * first in table order), or returns false when it is not a short form. */
 bool nickname_formal(const char *name, char *out, size_t cap);

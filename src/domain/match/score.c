@@ -17,6 +17,51 @@
 #include "domain/match/match_internal.h"
 #include "domain/match/model.h"
 
+/* indices into default_levels (and every model: loading keeps the order) */
+enum {
+    LV_FORENAME_EXACT,
+    LV_FORENAME_NICKNAME,
+    LV_FORENAME_JW_0_92,
+    LV_FORENAME_JW_0_80_OR_METAPHONE,
+    LV_FORENAME_MIDDLE_NAME,
+    LV_FORENAME_INITIAL,
+    LV_FORENAME_ELSE,
+    LV_SURNAME_EXACT,
+    LV_SURNAME_ONE_OF_SEVERAL_SURNAMES,
+    LV_SURNAME_JW_0_92,
+    LV_SURNAME_JW_0_80_OR_METAPHONE,
+    LV_SURNAME_ELSE,
+    LV_DOB_EXACT,
+    LV_DOB_DAY_MONTH_SWAPPED_OR_ONE_DIGIT,
+    LV_DOB_SAME_YEAR,
+    LV_DOB_ELSE,
+    LV_PHONE_EXACT_MOBILE,
+    LV_PHONE_EXACT_LANDLINE,
+    LV_PHONE_ONE_DIGIT,
+    LV_PHONE_ELSE,
+    LV_EMAIL_EXACT,
+    LV_EMAIL_ONE_TYPO,
+    LV_EMAIL_JW_0_90,
+    LV_EMAIL_ELSE,
+    LV_ADDRESS_NUMBER_AND_STREET_OR_POSTCODE,
+    LV_ADDRESS_SAME_BUILDING_OTHER_FLAT,
+    LV_ADDRESS_SAME_POSTCODE_OR_STREET,
+    LV_ADDRESS_SAME_SECTOR,
+    LV_ADDRESS_ELSE,
+    LV_REFERENCE_EXACT,
+    LV_REFERENCE_ONE_TYPO,
+    LV_REFERENCE_ELSE,
+    LV_COUNT_
+};
+
+/* Reasons in plain words are written only for the candidates shown (explain_on). */
+static _Thread_local bool explain_on;
+#define REASON(buf, cap, ...)                                                                  \
+    do {                                                                                       \
+        if (explain_on)                                                                        \
+            snprintf((buf), (cap), __VA_ARGS__);                                               \
+    } while (0)
+
 static const struct model_level default_levels[] = {
     /* field, label, m, u, tf */
     { MATCH_FIELD_FORENAME, "exact", 0.82, 0.02, true },
@@ -80,58 +125,85 @@ int model_level_index(const struct match_model *m, enum match_field f, const cha
 
 /* ---- field comparisons: each returns a level label ("" = null) ---- */
 
-static const char *cmp_forename_one(const struct interner *in, const char *q, uint32_t pid,
-                                    bool middle, char *reason, size_t rcap)
+static enum name_relation qtoken_relation(const struct qtoken *qt, const char *p)
 {
+    for (size_t i = 0; i < qt->n_rel; i++)
+        if (qt->rel[i][0] == p[0] && strcmp(qt->rel[i], p) == 0)
+            return qt->rel_kind[i];
+    return NAME_REL_NONE;
+}
+
+static const char *cmp_forename_one(const struct interner *in, const struct qtoken *qt,
+                                    uint32_t pid, bool middle, char *reason, size_t rcap)
+{
+    const char *q = qt->s;
+    uint32_t qmeta = qt->meta;
     const char *p = intern_str(in, pid);
     if (strcmp(q, p) == 0) {
-        snprintf(reason, rcap, middle ? "goes by middle name" : "same forename");
+        REASON(reason, rcap, middle ? "goes by middle name" : "same forename");
         return middle ? "middle name" : "exact";
     }
     if (middle)
         return "else";
-    enum name_relation r = nickname_relation(q, p);
+    enum name_relation r = qtoken_relation(qt, p);
     if (r == NAME_REL_NICKNAME) {
-        snprintf(reason, rcap, "nickname of %.40s", strlen(q) > strlen(p) ? q : p);
+        REASON(reason, rcap, "nickname of %.40s", strlen(q) > strlen(p) ? q : p);
         return "nickname";
     }
     size_t lq = strlen(q), lp = strlen(p);
     if (r == NAME_REL_SPELLING) {
-        snprintf(reason, rcap, "spelling variant of forename");
+        REASON(reason, rcap, "spelling variant of forename");
         return "jw>=0.92";
     }
     if (lq >= 3 && lp >= 3 && (strncmp(q, p, lq < lp ? lq : lp) == 0)) {
-        snprintf(reason, rcap, "short form of forename");
+        REASON(reason, rcap, "short form of forename");
         return "nickname";
     }
     double jw = jaro_winkler(q, p);
     if (jw >= 0.92) {
-        snprintf(reason, rcap, "forename spelt similarly");
+        REASON(reason, rcap, "forename spelt similarly");
         return "jw>=0.92";
     }
-    if (jw >= 0.80 || (in->e[pid].meta && meta_pack(q) == in->e[pid].meta)) {
-        snprintf(reason, rcap, "forename sounds alike");
+    if (jw >= 0.80 || (in->e[pid].meta && qmeta == in->e[pid].meta)) {
+        REASON(reason, rcap, "forename sounds alike");
         return "jw>=0.80 or metaphone";
     }
     if (lq == 1 || lp == 1) {
         if (q[0] == p[0]) {
-            snprintf(reason, rcap, "same initial");
+            REASON(reason, rcap, "same initial");
             return "initial";
         }
     }
-    snprintf(reason, rcap, "different forename");
+    REASON(reason, rcap, "different forename");
     return "else";
 }
 
 static int level_rank(const struct match_model *m, enum match_field f, const char *label)
 {
-    /* lower index within the field = better level */
-    return model_level_index(m, f, label);
+    /* lower index within the field = better level. Every model keeps the default level
+     * order, so the index of a (field, label literal) pair can be remembered. */
+    static _Thread_local struct {
+        const char *label;
+        int field, index;
+    } cache[48];
+    static _Thread_local int n_cache;
+    for (int i = 0; i < n_cache; i++)
+        if (cache[i].label == label && cache[i].field == (int)f)
+            return cache[i].index;
+    int li = model_level_index(m, f, label);
+    if (n_cache < 48) {
+        cache[n_cache].label = label;
+        cache[n_cache].field = (int)f;
+        cache[n_cache].index = li;
+        n_cache++;
+    }
+    return li;
 }
 
 /* Best forename level of query token q against all the person's forenames and middles. */
 static int best_forename(const struct match_model *m, const struct interner *in,
-                         const char *q, const struct mperson *p, char *reason, size_t rcap)
+                         const struct qtoken *qt, const struct mperson *p, char *reason,
+                         size_t rcap)
 {
     int best = -1;
     char r[64];
@@ -139,56 +211,58 @@ static int best_forename(const struct match_model *m, const struct interner *in,
         if (p->v[i].kind != PV_FORE && p->v[i].kind != PV_MIDDLE)
             continue;
         r[0] = '\0';
-        const char *lab = cmp_forename_one(in, q, p->v[i].a, p->v[i].kind == PV_MIDDLE, r,
+        const char *lab = cmp_forename_one(in, qt, p->v[i].a, p->v[i].kind == PV_MIDDLE, r,
                                            sizeof r);
         int li = level_rank(m, MATCH_FIELD_FORENAME, lab);
         if (li >= 0 && (best < 0 || li < best)) {
             best = li;
-            snprintf(reason, rcap, "%s", r);
+            REASON(reason, rcap, "%s", r);
         }
     }
     return best;
 }
 
-static const char *cmp_surname_one(const struct interner *in, const char *q, uint32_t pid,
-                                   bool several, char *reason, size_t rcap)
+static const char *cmp_surname_one(const struct interner *in, const char *q, uint32_t qmeta,
+                                   uint32_t pid, bool several, char *reason, size_t rcap)
 {
     const char *p = intern_str(in, pid);
     if (strcmp(q, p) == 0) {
-        snprintf(reason, rcap, several ? "shares one of the surnames" : "same surname");
+        REASON(reason, rcap, several ? "shares one of the surnames" : "same surname");
         return several ? "one of several surnames" : "exact";
     }
     double jw = jaro_winkler(q, p);
     if (jw >= 0.92 || surname_variant(q, p)) {
-        snprintf(reason, rcap, "surname spelt similarly");
+        REASON(reason, rcap, "surname spelt similarly");
         return "jw>=0.92";
     }
-    if (jw >= 0.80 || (in->e[pid].meta && meta_pack(q) == in->e[pid].meta)) {
-        snprintf(reason, rcap, "surname sounds alike");
+    if (jw >= 0.80 || (in->e[pid].meta && qmeta == in->e[pid].meta)) {
+        REASON(reason, rcap, "surname sounds alike");
         return "jw>=0.80 or metaphone";
     }
-    snprintf(reason, rcap, "different surname");
+    REASON(reason, rcap, "different surname");
     return "else";
 }
 
 static int best_surname(const struct match_model *m, const struct interner *in,
-                        const struct name_norm *qn, const char *qsingle,
-                        const struct mperson *p, char *reason, size_t rcap, uint32_t *exact_id)
+                        const struct match_norm *qnorm, const char *qsingle,
+                        uint32_t qsingle_meta, const struct mperson *p, char *reason, size_t rcap, uint32_t *exact_id)
 {
     int best = -1;
     char r[64];
     size_t psur = 0;
     for (uint16_t i = 0; i < p->n; i++)
         psur += p->v[i].kind == PV_SUR;
+    const struct name_norm *qn = &qnorm->name;
     size_t nq = qsingle ? 1 : qn->n_surs;
     for (size_t t = 0; t < nq; t++) {
         const char *q = qsingle ? qsingle : qn->surs[t];
+        uint32_t qmeta = qsingle ? qsingle_meta : qnorm->sur_meta[t];
         for (uint16_t i = 0; i < p->n; i++) {
             if (p->v[i].kind != PV_SUR)
                 continue;
             r[0] = '\0';
             bool several = (nq > 1 || psur > 1) && nq != psur;
-            const char *lab = cmp_surname_one(in, q, p->v[i].a, several && !qsingle, r,
+            const char *lab = cmp_surname_one(in, q, qmeta, p->v[i].a, several && !qsingle, r,
                                               sizeof r);
             if (qsingle && strcmp(lab, "exact") != 0 && psur > 1 &&
                 strcmp(q, intern_str(in, p->v[i].a)) == 0)
@@ -196,7 +270,7 @@ static int best_surname(const struct match_model *m, const struct interner *in,
             int li = level_rank(m, MATCH_FIELD_SURNAME, lab);
             if (li >= 0 && (best < 0 || li < best)) {
                 best = li;
-                snprintf(reason, rcap, "%s", r);
+                REASON(reason, rcap, "%s", r);
                 if (strcmp(lab, "exact") == 0 || strcmp(lab, "one of several surnames") == 0)
                     *exact_id = p->v[i].a;
             }
@@ -226,7 +300,8 @@ static void set_field(struct match_candidate *c, enum match_field f,
     c->fields[f].field = f;
     c->fields[f].level = li >= 0 ? m->levels[li].label : "null";
     c->fields[f].weight = w;
-    snprintf(c->fields[f].reason, sizeof c->fields[f].reason, "%.63s", reason ? reason : "");
+    if (explain_on)
+        snprintf(c->fields[f].reason, sizeof c->fields[f].reason, "%.63s", reason ? reason : "");
 }
 
 static bool dob_near(int32_t a, int32_t b)
@@ -246,8 +321,9 @@ static void phone_digits(uint64_t v, char *out, size_t cap)
 
 double score_person(const struct match_service *s, const struct match_model *m,
                     const struct match_norm *q, const struct mperson *p,
-                    struct match_candidate *c)
+                    struct match_candidate *c, bool explain)
 {
+    explain_on = explain;
     const struct interner *in = &s->names;
     double n = s->n_persons > 1000 ? (double)s->n_persons : 1000.0;
     double total = log2(m->prior_in_index / n);
@@ -261,11 +337,11 @@ double score_person(const struct match_service *s, const struct match_model *m,
     if (q->has_name) {
         char rf[80] = "", rs[80] = "", rf2[64] = "", rs2[64] = "";
         uint32_t sid = 0, sid2 = 0;
-        int lf = q->name.fore[0] ? best_forename(m, in, q->name.fore, p, rf, sizeof rf) : -1;
-        int ls = q->name.n_surs ? best_surname(m, in, &q->name, NULL, p, rs, sizeof rs, &sid)
+        int lf = q->name.fore[0] ? best_forename(m, in, &q->q_fore, p, rf, sizeof rf) : -1;
+        int ls = q->name.n_surs ? best_surname(m, in, q, NULL, 0, p, rs, sizeof rs, &sid)
                                 : -1;
         double wf = lf >= 0 ? level_weight(m, lf) : 0, ws = ls >= 0 ? level_weight(m, ls) : 0;
-        if (lf >= 0 && m->levels[lf].tf && strcmp(rf, "same forename") == 0) {
+        if (lf == LV_FORENAME_EXACT && m->levels[lf].tf) {
             uint32_t id = intern_get((struct interner *)in, q->name.fore, false);
             wf = log2(m->levels[lf].m / tf_u(in, id, ROLE_FORE, s->total_fore, m->levels[lf].u));
         }
@@ -273,8 +349,8 @@ double score_person(const struct match_service *s, const struct match_model *m,
             ws = log2(m->levels[ls].m / tf_u(in, sid, ROLE_SUR, s->total_sur, m->levels[ls].u));
         /* swapped: query surname as forename, query forename as surname */
         if (q->name.fore[0] && q->name.n_surs == 1) {
-            int lf2 = best_forename(m, in, q->name.surs[0], p, rf2, sizeof rf2);
-            int ls2 = best_surname(m, in, &q->name, q->name.fore, p, rs2, sizeof rs2, &sid2);
+            int lf2 = best_forename(m, in, &q->q_sur0, p, rf2, sizeof rf2);
+            int ls2 = best_surname(m, in, q, q->name.fore, q->fore_meta, p, rs2, sizeof rs2, &sid2);
             double wf2 = lf2 >= 0 ? level_weight(m, lf2) : 0;
             double ws2 = ls2 >= 0 ? level_weight(m, ls2) : 0;
             if (ls2 >= 0 && m->levels[ls2].tf && sid2)
@@ -285,8 +361,8 @@ double score_person(const struct match_service *s, const struct match_model *m,
                 ls = ls2;
                 wf = wf2 - 0.5;
                 ws = ws2 - 0.5;
-                snprintf(rf, sizeof rf, "%.40s (names swapped)", rf2);
-                snprintf(rs, sizeof rs, "%.40s (names swapped)", rs2);
+                REASON(rf, sizeof rf, "%.40s (names swapped)", rf2);
+                REASON(rs, sizeof rs, "%.40s (names swapped)", rs2);
             }
         }
         if (lf >= 0) {
@@ -319,7 +395,7 @@ double score_person(const struct match_service *s, const struct match_model *m,
         }
         if (best >= 0) {
             const char *lab = m->levels[best].label;
-            snprintf(reason, sizeof reason, "%s",
+            REASON(reason, sizeof reason, "%s",
                      strcmp(lab, "exact") == 0       ? "same date of birth"
                      : strcmp(lab, "else") == 0      ? "different date of birth"
                      : strcmp(lab, "same year") == 0 ? "same year of birth"
@@ -357,9 +433,9 @@ double score_person(const struct match_service *s, const struct match_model *m,
         if (best >= 0) {
             const char *lab = m->levels[best].label;
             if (strncmp(lab, "exact", 5) == 0)
-                snprintf(reason, sizeof reason, "phone seen in %d", year);
+                REASON(reason, sizeof reason, "phone seen in %d", year);
             else
-                snprintf(reason, sizeof reason, "%s",
+                REASON(reason, sizeof reason, "%s",
                          strcmp(lab, "else") == 0 ? "different phone" : "phone one digit off");
             double w = level_weight(m, best);
             set_field(c, MATCH_FIELD_PHONE, m, best, w, reason);
@@ -388,7 +464,7 @@ double score_person(const struct match_service *s, const struct match_model *m,
         if (best >= 0) {
             double w = level_weight(m, best);
             set_field(c, MATCH_FIELD_EMAIL, m, best, w,
-                      best == level_rank(m, MATCH_FIELD_EMAIL, "else") ? "different email"
+                      best == LV_EMAIL_ELSE ? "different email"
                                                                        : "same email");
             total += w;
         }
@@ -434,9 +510,9 @@ double score_person(const struct match_service *s, const struct match_model *m,
         if (best >= 0) {
             const char *lab = m->levels[best].label;
             if (strcmp(lab, "number and street or postcode") == 0)
-                snprintf(reason, sizeof reason, "same address (seen in %d)", year);
+                REASON(reason, sizeof reason, "same address (seen in %d)", year);
             else
-                snprintf(reason, sizeof reason, "%s",
+                REASON(reason, sizeof reason, "%s",
                          strcmp(lab, "else") == 0 ? "different address" : lab);
             double w = level_weight(m, best);
             set_field(c, MATCH_FIELD_ADDRESS, m, best, w, reason);

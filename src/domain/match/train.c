@@ -29,7 +29,7 @@ static void pair_levels(const struct match_service *s, const struct match_model 
                         const struct match_norm *q, const struct mperson *p, struct tpair *out)
 {
     struct match_candidate c;
-    score_person(s, m, q, p, &c);
+    score_person(s, m, q, p, &c, false);
     for (int f = 0; f < MATCH_FIELD_COUNT; f++) {
         int li = model_level_index(m, (enum match_field)f, c.fields[f].level);
         out->lv[f] = li < 0 ? LEVEL_NULL : (uint8_t)li;
