@@ -508,6 +508,16 @@ int main(int argc, char **argv)
                             ? (long long)res.cands[0].person_id
                             : 0;
         acc_add(&acc_fc, queries[i].truth, ans);
+        if (getenv("BENCH_MISSES") && queries[i].truth && ans != queries[i].truth) {
+            double tp = -1;
+            for (size_t k = 0; k < res.n; k++)
+                if (res.cands[k].person_id == queries[i].truth)
+                    tp = res.cands[k].probability;
+            const struct gperson *o = &people[queries[i].truth - 1];
+            fprintf(stderr, "miss p=%.3f blocked %zu: %s|%s|%s|%s|%s|%s  <- %s|%s|%s|%s|%s\n", tp,
+                    res.n_blocked, r.forename, r.surname, r.dob, r.phone, r.address, r.postcode,
+                    o->fore, o->sur, o->dob, o->addr, o->pc);
+        }
         arena_free(&a);
     }
     double p50 = pct(lat, n_queries, 0.5) * 1e6, p99 = pct(lat, n_queries, 0.99) * 1e6;

@@ -184,6 +184,11 @@ static bool id_map_get(const struct match_service *s, fc_id_t id, uint32_t *slot
 
 int index_person_slot(struct match_service *s, fc_id_t id, bool create, uint32_t *out)
 {
+    /* ids given in order (1, 2, 3 ... as a fresh store assigns them) need no map entry */
+    if (id > 0 && (uint64_t)id <= s->n_persons && s->persons[id - 1].id == id) {
+        *out = (uint32_t)(id - 1);
+        return FC_OK;
+    }
     if (id_map_get(s, id, out))
         return FC_OK;
     if (!create)
@@ -199,7 +204,7 @@ int index_person_slot(struct match_service *s, fc_id_t id, bool create, uint32_t
     uint32_t slot = s->n_persons++;
     memset(&s->persons[slot], 0, sizeof s->persons[slot]);
     s->persons[slot].id = id;
-    if (!id_map_put(s, id, slot))
+    if ((uint64_t)id != (uint64_t)slot + 1 && !id_map_put(s, id, slot))
         return FC_ENOMEM;
     *out = slot;
     return FC_OK;
@@ -207,13 +212,19 @@ int index_person_slot(struct match_service *s, fc_id_t id, bool create, uint32_t
 
 /* ---- blocks ---- */
 
-static struct block *block_find(const struct block_index *ix, uint64_t key)
+static uint32_t key_fp(uint64_t key)
+{
+    uint32_t fp = (uint32_t)(key >> 32) ^ (uint32_t)key;
+    return fp ? fp : 1;
+}
+
+static struct block *block_find(const struct block_index *ix, uint32_t fp)
 {
     if (!ix->cap)
         return NULL;
-    size_t j = mix64(key) & (ix->cap - 1);
-    while (ix->b[j].key) {
-        if (ix->b[j].key == key)
+    size_t j = mix64(fp) & (ix->cap - 1);
+    while (ix->b[j].fp) {
+        if (ix->b[j].fp == fp)
             return &ix->b[j];
         j = (j + 1) & (ix->cap - 1);
     }
@@ -227,10 +238,10 @@ static bool block_grow(struct block_index *ix)
     if (!nb)
         return false;
     for (size_t i = 0; i < ix->cap; i++) {
-        if (!ix->b[i].key)
+        if (!ix->b[i].fp)
             continue;
-        size_t j = mix64(ix->b[i].key) & (nc - 1);
-        while (nb[j].key)
+        size_t j = mix64(ix->b[i].fp) & (nc - 1);
+        while (nb[j].fp)
             j = (j + 1) & (nc - 1);
         nb[j] = ix->b[i];
     }
@@ -242,43 +253,78 @@ static bool block_grow(struct block_index *ix)
 
 static void block_add(struct block_index *ix, uint64_t key, uint32_t slot)
 {
-    struct block *b = block_find(ix, key);
+    uint32_t fp = key_fp(key);
+    struct block *b = block_find(ix, fp);
     if (!b) {
-        if ((ix->n + 1) * 10 > ix->cap * 7 && !block_grow(ix))
+        if ((ix->n + 1) * 5 > ix->cap * 4 && !block_grow(ix))
             return;
-        size_t j = mix64(key) & (ix->cap - 1);
-        while (ix->b[j].key)
+        size_t j = mix64(fp) & (ix->cap - 1);
+        while (ix->b[j].fp)
             j = (j + 1) & (ix->cap - 1);
-        b = &ix->b[j];
-        b->key = key;
-        b->n = 1;
-        b->cap = 0;
-        b->u.one = slot;
+        ix->b[j].fp = fp;
+        ix->b[j].val = slot;
         ix->n++;
         return;
     }
-    if (b->n == 1) {
-        if (b->u.one == slot)
+    if (!(b->val & BLOCK_MULTI)) {
+        if (b->val == slot)
             return;
-        uint32_t *ids = malloc(4 * sizeof *ids);
-        if (!ids)
+        if (ix->n_lists == ix->cap_lists) {
+            uint32_t nc = ix->cap_lists ? ix->cap_lists * 2 : 1024;
+            struct plist *nl = realloc(ix->lists, (size_t)nc * sizeof *nl);
+            if (!nl)
+                return;
+            ix->lists = nl;
+            ix->cap_lists = nc;
+        }
+        struct plist *l = &ix->lists[ix->n_lists];
+        l->ids = malloc(2 * sizeof *l->ids);
+        if (!l->ids)
             return;
-        ids[0] = b->u.one;
-        b->u.ids = ids;
-        b->cap = 4;
+        l->ids[0] = b->val;
+        l->n = 1;
+        l->cap = 2;
+        b->val = BLOCK_MULTI | ix->n_lists++;
     }
+    struct plist *l = &ix->lists[b->val & ~BLOCK_MULTI];
     /* the same person is usually the most recent one added */
-    for (uint32_t i = b->n > 8 ? b->n - 8 : 0; i < b->n; i++)
-        if (b->u.ids[i] == slot)
+    for (uint32_t i = l->n > 8 ? l->n - 8 : 0; i < l->n; i++)
+        if (l->ids[i] == slot)
             return;
-    if (b->n == b->cap) {
-        uint32_t *ids = realloc(b->u.ids, (size_t)b->cap * 2 * sizeof *ids);
+    if (l->n == l->cap) {
+        uint32_t nc = l->cap < 16 ? l->cap * 2 : l->cap + l->cap / 2;
+        uint32_t *ids = realloc(l->ids, (size_t)nc * sizeof *ids);
         if (!ids)
             return;
-        b->u.ids = ids;
-        b->cap *= 2;
+        l->ids = ids;
+        l->cap = nc;
     }
-    b->u.ids[b->n++] = slot;
+    l->ids[l->n++] = slot;
+}
+
+/* The persons of a block: a pointer to one slot or to a posting list. */
+static const uint32_t *block_ids(const struct block_index *ix, const struct block *b,
+                                 uint32_t *n)
+{
+    if (!(b->val & BLOCK_MULTI)) {
+        *n = 1;
+        return &b->val;
+    }
+    const struct plist *l = &ix->lists[b->val & ~BLOCK_MULTI];
+    *n = l->n;
+    return l->ids;
+}
+
+void index_repoint(struct match_service *s, uint32_t from, uint32_t into)
+{
+    struct block_index *ix = &s->ix;
+    for (size_t i = 0; i < ix->cap; i++)
+        if (ix->b[i].fp && !(ix->b[i].val & BLOCK_MULTI) && ix->b[i].val == from)
+            ix->b[i].val = into;
+    for (uint32_t i = 0; i < ix->n_lists; i++)
+        for (uint32_t j = 0; j < ix->lists[i].n; j++)
+            if (ix->lists[i].ids[j] == from)
+                ix->lists[i].ids[j] = into;
 }
 
 /* ---- keys of a normalised record ---- */
@@ -353,31 +399,44 @@ static size_t record_keys(struct match_service *s, const struct match_norm *n, b
 
 /* ---- adding values ---- */
 
+static unsigned year_code(int year)
+{
+    return year <= PVAL_YEAR0 ? 0 : year - PVAL_YEAR0 > 15 ? 15 : (unsigned)(year - PVAL_YEAR0);
+}
+
+/* Makes room for `extra` more values, allocating exactly (persons are many and small). */
+static bool person_reserve(struct mperson *p, size_t extra)
+{
+    if ((size_t)p->n + extra <= p->cap)
+        return true;
+    size_t nc = (size_t)p->n + extra;
+    if (nc > 65535)
+        return false;
+    struct pval *nv = realloc(p->v, nc * sizeof *nv);
+    if (!nv)
+        return false;
+    p->v = nv;
+    p->cap = (uint16_t)nc;
+    return true;
+}
+
 static void person_append(struct mperson *p, uint8_t kind, uint32_t a, uint32_t b, int year)
 {
-    if (p->n == p->cap) {
-        uint32_t nc = p->cap ? (uint32_t)p->cap + p->cap / 2 + 2 : 6;
-        if (nc > 65535)
-            return; /* a person with 65535 values: stop adding */
-        struct pval *nv = realloc(p->v, nc * sizeof *nv);
-        if (!nv)
-            return;
-        p->v = nv;
-        p->cap = (uint16_t)nc;
-    }
+    if (p->n == p->cap && !person_reserve(p, p->cap < 8 ? 2 : p->cap / 4))
+        return;
     struct pval *v = &p->v[p->n++];
-    v->kind = kind;
+    v->kind = kind & 0xf;
     v->a = a;
-    v->b = b;
-    v->year = (uint8_t)(year >= 2000 && year < 2256 ? year - 2000 : 0);
+    v->b = b & 0xffffff;
+    v->year = year_code(year);
 }
 
 static void person_put(struct mperson *p, uint8_t kind, uint32_t a, uint32_t b, int year)
 {
     for (uint16_t i = 0; i < p->n; i++)
-        if (p->v[i].kind == kind && p->v[i].a == a && p->v[i].b == b) {
-            if (year - 2000 > p->v[i].year && year - 2000 < 256)
-                p->v[i].year = (uint8_t)(year - 2000);
+        if (p->v[i].kind == kind && p->v[i].a == a && p->v[i].b == (b & 0xffffff)) {
+            if (year_code(year) > p->v[i].year)
+                p->v[i].year = year_code(year);
             return;
         }
     person_append(p, kind, a, b, year);
@@ -395,6 +454,7 @@ void index_add_norm(struct match_service *s, uint32_t slot, const struct match_n
                     int year)
 {
     struct mperson *p = &s->persons[slot];
+    person_reserve(p, 8 + n->name.n_middles + n->name.n_surs);
     if (n->has_name) {
         if (n->name.fore[0]) {
             uint32_t id = intern_get(&s->names, n->name.fore, true);
@@ -437,8 +497,8 @@ void index_add_norm(struct match_service *s, uint32_t slot, const struct match_n
             if (p->v[i].kind == PV_ADDR && p->v[i].a == pcid && p->v[i].b == stid &&
                 p->v[i + 1].a == numid && p->v[i + 1].b == flatid) {
                 dup = true;
-                if (year - 2000 > p->v[i].year && year - 2000 < 256)
-                    p->v[i].year = (uint8_t)(year - 2000);
+                if (year_code(year) > p->v[i].year)
+                    p->v[i].year = year_code(year);
             }
         if (!dup) {
             person_append(p, PV_ADDR, pcid, stid, year);
@@ -462,12 +522,13 @@ size_t index_candidates(struct match_service *s, const struct match_norm *q, uin
     uint32_t seen[1024];
     memset(seen, 0xff, sizeof seen);
     for (size_t i = 0; i < nk && n < max; i++) {
-        const struct block *b = block_find(&s->ix, keys[i]);
+        const struct block *b = block_find(&s->ix, key_fp(keys[i]));
         if (!b)
             continue;
-        const uint32_t *ids = b->n == 1 ? &b->u.one : b->u.ids;
-        uint32_t from = b->n > s->opt.block_cap ? b->n - (uint32_t)s->opt.block_cap : 0;
-        for (uint32_t j = b->n; j-- > from && n < max;) {
+        uint32_t bn;
+        const uint32_t *ids = block_ids(&s->ix, b, &bn);
+        uint32_t from = bn > s->opt.block_cap ? bn - (uint32_t)s->opt.block_cap : 0;
+        for (uint32_t j = bn; j-- > from && n < max;) {
             uint32_t slot = ids[j];
             uint32_t h = (uint32_t)mix64(slot) & 1023;
             bool dup = false;
@@ -491,9 +552,9 @@ size_t index_candidates(struct match_service *s, const struct match_norm *q, uin
 
 void index_free(struct match_service *s)
 {
-    for (size_t i = 0; i < s->ix.cap; i++)
-        if (s->ix.b[i].key && s->ix.b[i].n > 1)
-            free(s->ix.b[i].u.ids);
+    for (uint32_t i = 0; i < s->ix.n_lists; i++)
+        free(s->ix.lists[i].ids);
+    free(s->ix.lists);
     free(s->ix.b);
     for (uint32_t i = 0; i < s->n_persons; i++)
         free(s->persons[i].v);
@@ -507,10 +568,9 @@ void index_free(struct match_service *s)
 
 size_t index_bytes(const struct match_service *s)
 {
-    size_t b = s->ix.cap * sizeof(struct block);
-    for (size_t i = 0; i < s->ix.cap; i++)
-        if (s->ix.b[i].key && s->ix.b[i].n > 1)
-            b += s->ix.b[i].cap * sizeof(uint32_t);
+    size_t b = s->ix.cap * sizeof(struct block) + s->ix.cap_lists * sizeof(struct plist);
+    for (uint32_t i = 0; i < s->ix.n_lists; i++)
+        b += s->ix.lists[i].cap * sizeof(uint32_t);
     b += (size_t)s->cap_persons * sizeof(struct mperson);
     for (uint32_t i = 0; i < s->n_persons; i++)
         b += (size_t)s->persons[i].cap * sizeof(struct pval);

@@ -273,18 +273,8 @@ int match_person_merge(struct match_service *s, fc_id_t from, fc_id_t into, stru
                 t->n = (uint16_t)need;
                 t->cap = (uint16_t)need;
                 f->merged = true;
-                /* blocks still list `from`; it is skipped as merged. Re-add keys of `into`
-                 * lazily: its values are compared in full on every lookup that finds it
-                 * through any of its own keys, and `from`'s keys are re-pointed here. */
-                for (size_t i = 0; i < s->ix.cap; i++) {
-                    struct block *b = &s->ix.b[i];
-                    if (!b->key)
-                        continue;
-                    uint32_t *ids = b->n == 1 ? &b->u.one : b->u.ids;
-                    for (uint32_t j = 0; j < b->n; j++)
-                        if (ids[j] == fs)
-                            ids[j] = is;
-                }
+                /* every block that found `from` now finds `into` */
+                index_repoint(s, fs, is);
             }
         }
     }

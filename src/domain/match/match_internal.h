@@ -72,10 +72,13 @@ uint32_t meta_pack(const char *word);
 /* ---- persons: every value they ever had ---- */
 enum pval_kind { PV_FORE, PV_MIDDLE, PV_SUR, PV_DOB, PV_PHONE, PV_EMAIL, PV_ADDR, PV_ADDR2, PV_REF };
 
-struct pval {
-    uint32_t a, b;
-    uint8_t kind;
-    uint8_t year; /* year seen - 2000, for the explanation */
+#define PVAL_YEAR0 2015 /* `year` counts from here, saturating at 15 */
+
+struct pval {              /* 8 bytes: the index holds millions */
+    uint32_t a;
+    unsigned int b : 24;
+    unsigned int kind : 4;
+    unsigned int year : 4; /* year last seen - PVAL_YEAR0, for the explanation */
 };
 
 struct mperson {
@@ -86,18 +89,26 @@ struct mperson {
 };
 
 /* ---- blocking index: key -> person slots ---- */
+#define BLOCK_MULTI 0x80000000u
+
+/* 8 bytes per key: a 32-bit fingerprint of the blocking key (0 = empty; two keys sharing
+ * a fingerprint only share candidates, which are scored anyway) and either the one person
+ * slot, or BLOCK_MULTI | index of a posting list. */
 struct block {
-    uint64_t key;
-    uint32_t n, cap; /* n == 1: `one` holds the slot; else ids */
-    union {
-        uint32_t one;
-        uint32_t *ids;
-    } u;
+    uint32_t fp;
+    uint32_t val;
+};
+
+struct plist {
+    uint32_t *ids;
+    uint32_t n, cap;
 };
 
 struct block_index {
     struct block *b;
     size_t n, cap; /* cap a power of two */
+    struct plist *lists;
+    uint32_t n_lists, cap_lists;
 };
 
 struct match_service {
@@ -123,6 +134,8 @@ void index_add_norm(struct match_service *s, uint32_t slot, const struct match_n
 size_t index_candidates(struct match_service *s, const struct match_norm *q, uint32_t *out,
                         size_t max);
 void index_free(struct match_service *s);
+/* Makes every block that lists slot `from` list `into` instead (merges). */
+void index_repoint(struct match_service *s, uint32_t from, uint32_t into);
 size_t index_bytes(const struct match_service *s);
 
 /* score.c: the Fellegi-Sunter model */

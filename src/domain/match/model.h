@@ -22,7 +22,8 @@ struct model_level {
 
 struct match_model {
     double prior_in_index; /* probability that a looked-up person is already known */
-    double household_cap;  /* cap on summed household evidence, in bits */
+    double household_cap;  /* household evidence (surname, address, phone) may lift the odds
+                            * at most this many bits above even */
     size_t n_levels;
     struct model_level levels[MODEL_MAX_LEVELS];
 };

@@ -104,7 +104,7 @@ struct match_model *model_default(void)
     if (!m)
         return NULL;
     m->prior_in_index = 0.5;
-    m->household_cap = 16.0;
+    m->household_cap = 3.0;
     m->n_levels = sizeof default_levels / sizeof default_levels[0];
     memcpy(m->levels, default_levels, sizeof default_levels);
     return m;
@@ -427,7 +427,7 @@ double score_person(const struct match_service *s, const struct match_model *m,
             int li = level_rank(m, MATCH_FIELD_PHONE, lab);
             if (best < 0 || li < best) {
                 best = li;
-                year = 2000 + p->v[i].year;
+                year = PVAL_YEAR0 + (int)p->v[i].year;
             }
         }
         if (best >= 0) {
@@ -504,7 +504,7 @@ double score_person(const struct match_service *s, const struct match_model *m,
             int li = level_rank(m, MATCH_FIELD_ADDRESS, lab);
             if (best < 0 || li < best) {
                 best = li;
-                year = 2000 + p->v[i].year;
+                year = PVAL_YEAR0 + (int)p->v[i].year;
             }
         }
         if (best >= 0) {
@@ -546,7 +546,10 @@ double score_person(const struct match_service *s, const struct match_model *m,
             total += w;
         }
     }
-    total += household > m->household_cap ? m->household_cap : household;
+    /* household evidence identifies a household among the n known persons' homes: it may
+     * bring the odds to household_cap bits above even, no further */
+    double cap = m->household_cap - log2(m->prior_in_index / n);
+    total += household > cap ? cap : household;
     c->weight = total;
     c->probability = exp2(total) / (1.0 + exp2(total));
     return total;
