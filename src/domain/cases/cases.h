@@ -126,7 +126,8 @@ int cases_contact_log(struct store *s, const struct access_viewer *v, fc_id_t ca
 int cases_note_add(struct store *s, const struct access_viewer *v, fc_id_t case_id,
                    const char *text, bool is_police_only, fc_time_t now, struct fc_err *err);
 
-/* Records a Community Trigger step done ("acknowledge", "decide", "review", "outcome"). */
+/* Records a Community Trigger step done (a trigger/v1 step id: "acknowledge",
+ * "threshold_decision", "review", "outcome_letter"). */
 int cases_trigger_step_done(struct store *s, const struct access_viewer *v, fc_id_t case_id,
                             const char *step, fc_time_t done_at, fc_time_t now,
                             struct fc_err *err);

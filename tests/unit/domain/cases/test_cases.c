@@ -13,6 +13,8 @@
 #include <cmocka.h>
 
 #include "domain/cases/cases.h"
+#include "domain/cases/demo.h"
+#include "domain/cases/pdf.h"
 #include "unit/store/store_fixture.h"
 
 #define NOW 1790000000 /* 2026-09-21 */
@@ -407,6 +409,103 @@ static void test_cases_lists_and_trigger_deadlines(void **state)
     arena_free(&a);
 }
 
+/* Renders the viewer's PDF and returns pdftotext's output (malloc'd). */
+static char *pdf_text(struct world *w, const struct access_viewer *v, fc_id_t id, fc_time_t now)
+{
+    struct arena a;
+    arena_init(&a, 0);
+    struct fc_err err = { 0 };
+    struct cases_view cv;
+    assert_int_equal(cases_view_load(w->f.store, v, id, "case conference", now, &a, &cv, &err),
+                     FC_OK);
+    unsigned char *pdf = NULL;
+    size_t len = 0;
+    assert_int_equal(cases_pdf_render(w->f.store, &cv, now, &a, &pdf, &len, &err), FC_OK);
+    assert_true(len > 1000);
+    assert_memory_equal(pdf, "%PDF-", 5);
+    char path[400], cmd[900];
+    snprintf(path, sizeof(path), "%s/case.pdf", w->f.dir);
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(pdf, 1, len, f), len);
+    fclose(f);
+    arena_free(&a);
+    snprintf(cmd, sizeof(cmd), "pdftotext -layout '%s' - 2>/dev/null", path);
+    FILE *p = popen(cmd, "r");
+    assert_non_null(p);
+    size_t cap = 1 << 20, n = 0;
+    char *text = calloc(1, cap);
+    size_t got;
+    while ((got = fread(text + n, 1, cap - 1 - n, p)) > 0)
+        n += got;
+    assert_int_equal(pclose(p), 0);
+    return text;
+}
+
+static void test_cases_pdf_has_plan_and_timeline_for_the_viewer(void **state)
+{
+    struct world *w = *state;
+    struct store *s = w->f.store;
+    struct fc_err err = { 0 };
+    fc_id_t id = open_case(w, &w->pc);
+    fc_id_t zoe = person(s, "Zoë", "WÓJCIK", "1990-05-05");
+    assert_int_equal(cases_party_add(s, &w->pc, id, zoe, "victim", 1, NOW, &err), FC_OK);
+    assert_int_equal(cases_share(s, &w->pc, id, w->charnwood, "contribute", 0, NOW, &err), FC_OK);
+    struct cases_action_input abc = { .intervention = "abc", .subject_person_id = w->perpetrator,
+                                      .subject_age_years = 27 };
+    assert_int_equal(cases_action_add(s, &w->council, id, &abc, NOW, NULL, &err), FC_OK);
+    const char *attendees[] = { "PC Khan (Leicestershire Police)",
+                                "J Jones (Charnwood Borough Council)" };
+    const char *decisions[] = { "Offer mediation to both households" };
+    struct cases_conference_input conf = { .kind = "asbrac", .held_at = NOW + DAY,
+                                           .attendees = attendees, .n_attendees = 2,
+                                           .decisions = decisions, .n_decisions = 1,
+                                           .minutes = "Noise diary reviewed; pattern confirmed." };
+    assert_int_equal(cases_conference_record(s, &w->pc, id, &conf, NOW + DAY, &err), FC_OK);
+    assert_int_equal(cases_note_add(s, &w->pc, id, "Intelligence: associate of OCG", true,
+                                    NOW + DAY, &err),
+                     FC_OK);
+    char *t = pdf_text(w, &w->council, id, NOW + 20 * DAY);
+    assert_non_null(strstr(t, "Case summary CASE-2026-"));
+    assert_non_null(strstr(t, "OFFICIAL-SENSITIVE"));
+    assert_non_null(strstr(t, "Action plan"));
+    assert_non_null(strstr(t, "Acceptable Behaviour Contract"));
+    assert_non_null(strstr(t, "OVERDUE")); /* the ABC was due in 14 days */
+    assert_non_null(strstr(t, "Charnwood Borough Council"));
+    assert_non_null(strstr(t, "Crime and Disorder Act 1998 s115"));
+    assert_non_null(strstr(t, "Timeline"));
+    assert_non_null(strstr(t, "Offer mediation to both households"));
+    assert_non_null(strstr(t, "Zoë WÓJCIK"));
+    assert_null(strstr(t, "Police note")); /* police-only entries stay out of a partner's PDF */
+    assert_null(strstr(t, "OCG"));
+    free(t);
+    t = pdf_text(w, &w->pc, id, NOW + 20 * DAY);
+    assert_non_null(strstr(t, "Police note"));
+    free(t);
+}
+
+static void test_cases_demo_seeds_live_cases_across_two_councils_once(void **state)
+{
+    struct world *w = *state;
+    struct store *s = w->f.store;
+    struct fc_err err = { 0 };
+    struct cases_demo_counts c;
+    assert_int_equal(cases_demo_seed(s, NULL, NOW, &c, &err), FC_OK);
+    assert_int_equal(c.cases_created, 3);
+    assert_int_equal(cases_demo_seed(s, NULL, NOW, &c, &err), FC_OK);
+    assert_int_equal(c.cases_created, 0);
+    assert_int_equal(c.cases_existing, 3);
+    assert_int_equal(count(w, "SELECT count(*) FROM asb_case WHERE status = 'open'"), 3);
+    /* two councils lead or co-work live cases */
+    assert_int_equal(count(w, "SELECT count(DISTINCT o.id) FROM organisation o WHERE o.kind IN "
+                              "('district_council', 'city_council') AND (EXISTS (SELECT 1 FROM "
+                              "asb_case c WHERE c.lead_org_id = o.id) OR EXISTS (SELECT 1 FROM "
+                              "case_share sh WHERE sh.org_id = o.id))"),
+                     2);
+    assert_int_equal(count(w, "SELECT count(*) FROM case_escalation"), 1);
+    assert_true(count(w, "SELECT count(*) FROM case_entry") > 20);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -422,6 +521,10 @@ int main(int argc, char **argv)
                                         world_teardown),
         cmocka_unit_test_setup_teardown(test_cases_lists_and_trigger_deadlines, world_setup,
                                         world_teardown),
+        cmocka_unit_test_setup_teardown(test_cases_pdf_has_plan_and_timeline_for_the_viewer,
+                                        world_setup, world_teardown),
+        cmocka_unit_test_setup_teardown(test_cases_demo_seeds_live_cases_across_two_councils_once,
+                                        world_setup, world_teardown),
     };
     if (argc > 1)
         cmocka_set_test_filter(argv[1]);
