@@ -63,7 +63,7 @@ static void audit_hash(const unsigned char prev[32], int64_t seq, int64_t at, fc
 int sqlite_audit_append(struct store *s, struct audit_event *ev, struct fc_err *err)
 {
     struct sqlite_conn *c;
-    sqlite3_stmt *st;
+    sqlite3_stmt *st = NULL;
     const char *action = model_audit_action_name(ev->action);
     if (action == NULL)
         return err_set(err, FC_EINVAL, "action", "audit action is not valid");
@@ -149,7 +149,7 @@ int sqlite_audit_list(struct store *s, const char *object_type, fc_id_t object_i
                       struct fc_err *err)
 {
     struct sqlite_conn *c;
-    sqlite3_stmt *st;
+    sqlite3_stmt *st = NULL;
     *out = NULL;
     *n = 0;
     int rc = sqlite_conn_of(s, &c, err);
@@ -194,7 +194,7 @@ int sqlite_audit_verify(struct store *s, int64_t *out_bad_seq, int64_t *out_coun
                         struct fc_err *err)
 {
     struct sqlite_conn *c;
-    sqlite3_stmt *st;
+    sqlite3_stmt *st = NULL;
     bool own;
     *out_bad_seq = 0;
     *out_count = 0;

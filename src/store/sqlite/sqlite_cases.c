@@ -202,7 +202,7 @@ static int case_insert_rows(struct store *s, const struct asb_case *c, fc_id_t *
                             struct fc_err *err)
 {
     sqlite3 *db;
-    sqlite3_stmt *st;
+    sqlite3_stmt *st = NULL;
     int rc = prep(s,
                   "INSERT INTO asb_case (ref, title, lead_org_id, lead_user_id, status, origin, "
                   "origin_id, risk_level, area_code, area_name, sharing_basis, "
@@ -271,7 +271,7 @@ int sqlite_case_get(struct store *s, fc_id_t id, struct arena *a, struct asb_cas
                     struct fc_err *err)
 {
     sqlite3 *db;
-    sqlite3_stmt *st;
+    sqlite3_stmt *st = NULL;
     int rc = prep(s, "SELECT " CASE_COLS " FROM asb_case c WHERE c.id = ?1", &db, &st, err);
     if (rc != FC_OK)
         return rc;
@@ -282,7 +282,7 @@ int sqlite_case_get(struct store *s, fc_id_t id, struct arena *a, struct asb_cas
 int sqlite_case_update(struct store *s, const struct asb_case *c, struct fc_err *err)
 {
     sqlite3 *db;
-    sqlite3_stmt *st;
+    sqlite3_stmt *st = NULL;
     int rc = prep(s,
                   "UPDATE asb_case SET title = ?2, lead_org_id = ?3, lead_user_id = ?4, "
                   "status = ?5, risk_level = ?6, area_code = ?7, area_name = ?8, "
@@ -315,7 +315,7 @@ int sqlite_case_search(struct store *s, const struct case_query *q, struct arena
                        struct asb_case **out, size_t *n, struct fc_err *err)
 {
     sqlite3 *db;
-    sqlite3_stmt *st;
+    sqlite3_stmt *st = NULL;
     int rc = prep(
         s,
         "SELECT " CASE_COLS " FROM asb_case c WHERE (?1 IS NULL OR c.lead_user_id = ?1) "
@@ -353,7 +353,7 @@ int sqlite_case_ids_involving(struct store *s, fc_id_t person_id, fc_id_t incide
                               struct arena *a, fc_id_t **out, size_t *n, struct fc_err *err)
 {
     sqlite3 *db;
-    sqlite3_stmt *st;
+    sqlite3_stmt *st = NULL;
     int rc = prep(s,
                   "SELECT case_id FROM case_party WHERE person_id = ?1 UNION "
                   "SELECT case_id FROM case_incident WHERE incident_id = ?2 ORDER BY 1",
@@ -372,7 +372,7 @@ int sqlite_case_share_insert(struct store *s, const struct case_share *sh, fc_id
                              struct fc_err *err)
 {
     sqlite3 *db;
-    sqlite3_stmt *st;
+    sqlite3_stmt *st = NULL;
     int rc = prep(s,
                   "INSERT INTO case_share (case_id, org_id, level, granted_by, granted_at, "
                   "expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -395,7 +395,7 @@ int sqlite_case_share_revoke(struct store *s, fc_id_t share_id, fc_id_t by, fc_t
                              struct fc_err *err)
 {
     sqlite3 *db;
-    sqlite3_stmt *st;
+    sqlite3_stmt *st = NULL;
     int rc = prep(s,
                   "UPDATE case_share SET revoked_at = ?2, revoked_by = ?3 "
                   "WHERE id = ?1 AND revoked_at IS NULL",
@@ -426,7 +426,7 @@ int sqlite_case_share_list(struct store *s, fc_id_t case_id, struct arena *a,
                            struct case_share **out, size_t *n, struct fc_err *err)
 {
     sqlite3 *db;
-    sqlite3_stmt *st;
+    sqlite3_stmt *st = NULL;
     int rc = prep(s,
                   "SELECT id, case_id, org_id, level, granted_by, granted_at, expires_at, "
                   "revoked_at, revoked_by FROM case_share WHERE case_id = ?1 ORDER BY id",
@@ -444,7 +444,7 @@ int sqlite_case_party_insert(struct store *s, const struct case_party *p, fc_id_
                              struct fc_err *err)
 {
     sqlite3 *db;
-    sqlite3_stmt *st;
+    sqlite3_stmt *st = NULL;
     int rc = prep(s,
                   "INSERT INTO case_party (case_id, person_id, role, match_probability, "
                   "added_by, added_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -479,7 +479,7 @@ int sqlite_case_party_list(struct store *s, fc_id_t case_id, struct arena *a,
                            struct case_party **out, size_t *n, struct fc_err *err)
 {
     sqlite3 *db;
-    sqlite3_stmt *st;
+    sqlite3_stmt *st = NULL;
     int rc = prep(s,
                   "SELECT id, case_id, person_id, role, match_probability, added_by, added_at "
                   "FROM case_party WHERE case_id = ?1 ORDER BY id",
@@ -495,7 +495,7 @@ int sqlite_case_incident_link(struct store *s, fc_id_t case_id, fc_id_t incident
                               fc_id_t by, fc_time_t at, struct fc_err *err)
 {
     sqlite3 *db;
-    sqlite3_stmt *st;
+    sqlite3_stmt *st = NULL;
     int rc = prep(s,
                   "INSERT INTO case_incident (case_id, incident_id, linked_by, linked_at) "
                   "VALUES (?1, ?2, ?3, ?4)",
@@ -513,7 +513,7 @@ int sqlite_case_incident_list(struct store *s, fc_id_t case_id, struct arena *a,
                               fc_id_t **out, size_t *n, struct fc_err *err)
 {
     sqlite3 *db;
-    sqlite3_stmt *st;
+    sqlite3_stmt *st = NULL;
     int rc = prep(s,
                   "SELECT incident_id FROM case_incident WHERE case_id = ?1 "
                   "ORDER BY linked_at, incident_id",
@@ -529,7 +529,7 @@ int sqlite_case_location_insert(struct store *s, const struct case_location *l, 
                                 struct fc_err *err)
 {
     sqlite3 *db;
-    sqlite3_stmt *st;
+    sqlite3_stmt *st = NULL;
     int rc = prep(s,
                   "INSERT INTO case_location (case_id, raw, postcode, uprn, lat, lon, "
                   "added_by, added_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
@@ -568,7 +568,7 @@ int sqlite_case_location_list(struct store *s, fc_id_t case_id, struct arena *a,
                               struct case_location **out, size_t *n, struct fc_err *err)
 {
     sqlite3 *db;
-    sqlite3_stmt *st;
+    sqlite3_stmt *st = NULL;
     int rc = prep(s,
                   "SELECT id, case_id, raw, postcode, uprn, lat, lon, added_by, added_at "
                   "FROM case_location WHERE case_id = ?1 ORDER BY id",
@@ -610,7 +610,7 @@ int sqlite_case_action_insert(struct store *s, const struct case_action *ac, fc_
                               struct fc_err *err)
 {
     sqlite3 *db;
-    sqlite3_stmt *st;
+    sqlite3_stmt *st = NULL;
     int rc = prep(s,
                   "INSERT INTO case_action (case_id, intervention, title, owner_user_id, "
                   "owner_org_id, subject_person_id, due_at, status, outcome, created_by, "
@@ -641,7 +641,7 @@ int sqlite_case_action_get(struct store *s, fc_id_t id, struct arena *a,
                            struct case_action *out, struct fc_err *err)
 {
     sqlite3 *db;
-    sqlite3_stmt *st;
+    sqlite3_stmt *st = NULL;
     int rc = prep(s, "SELECT " ACTION_COLS " FROM case_action x WHERE x.id = ?1", &db, &st, err);
     if (rc != FC_OK)
         return rc;
@@ -653,7 +653,7 @@ int sqlite_case_action_update(struct store *s, const struct case_action *ac,
                               struct fc_err *err)
 {
     sqlite3 *db;
-    sqlite3_stmt *st;
+    sqlite3_stmt *st = NULL;
     int rc = prep(s,
                   "UPDATE case_action SET status = ?2, outcome = ?3, owner_user_id = ?4, "
                   "owner_org_id = ?5, due_at = ?6, updated_at = ?7, completed_at = ?8 "
@@ -677,7 +677,7 @@ int sqlite_case_action_search(struct store *s, const struct case_action_query *q
                               struct fc_err *err)
 {
     sqlite3 *db;
-    sqlite3_stmt *st;
+    sqlite3_stmt *st = NULL;
     int rc = prep(
         s,
         "SELECT " ACTION_COLS " FROM case_action x JOIN asb_case c ON c.id = x.case_id "
@@ -707,7 +707,7 @@ int sqlite_case_review_insert(struct store *s, const struct case_review *r, fc_i
                               struct fc_err *err)
 {
     sqlite3 *db;
-    sqlite3_stmt *st;
+    sqlite3_stmt *st = NULL;
     int rc = prep(s,
                   "INSERT INTO case_review (case_id, due_at, held_at, held_by, summary, "
                   "next_due_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -742,7 +742,7 @@ int sqlite_case_review_list(struct store *s, fc_id_t case_id, struct arena *a,
                             struct case_review **out, size_t *n, struct fc_err *err)
 {
     sqlite3 *db;
-    sqlite3_stmt *st;
+    sqlite3_stmt *st = NULL;
     int rc = prep(s,
                   "SELECT id, case_id, due_at, held_at, held_by, summary, next_due_at "
                   "FROM case_review WHERE case_id = ?1 ORDER BY held_at, id",
@@ -758,7 +758,7 @@ int sqlite_case_escalation_insert(struct store *s, const struct case_escalation 
                                   struct fc_err *err)
 {
     sqlite3 *db;
-    sqlite3_stmt *st;
+    sqlite3_stmt *st = NULL;
     int rc = prep(s,
                   "INSERT INTO case_escalation (case_id, due_at, escalated_to, escalated_at) "
                   "VALUES (?1, ?2, ?3, ?4)",
@@ -776,7 +776,7 @@ int sqlite_case_escalation_last(struct store *s, fc_id_t case_id, fc_time_t *out
                                 struct fc_err *err)
 {
     sqlite3 *db;
-    sqlite3_stmt *st;
+    sqlite3_stmt *st = NULL;
     int rc = prep(s, "SELECT max(due_at) FROM case_escalation WHERE case_id = ?1", &db, &st,
                   err);
     if (rc != FC_OK)
@@ -795,7 +795,7 @@ int sqlite_case_entry_append(struct store *s, const struct case_entry *e, fc_id_
                              struct fc_err *err)
 {
     sqlite3 *db;
-    sqlite3_stmt *st;
+    sqlite3_stmt *st = NULL;
     int rc = prep(s,
                   "INSERT INTO case_entry (case_id, at, actor_user_id, actor_org_id, kind, "
                   "summary, body, is_police_only) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
@@ -835,7 +835,7 @@ int sqlite_case_entry_list(struct store *s, fc_id_t case_id, const char *kind,
                            struct fc_err *err)
 {
     sqlite3 *db;
-    sqlite3_stmt *st;
+    sqlite3_stmt *st = NULL;
     int rc = prep(s,
                   "SELECT id, case_id, at, actor_user_id, actor_org_id, kind, summary, body, "
                   "is_police_only FROM case_entry WHERE case_id = ?1 "
@@ -885,7 +885,7 @@ int sqlite_flag_review_insert(struct store *s, const struct flag_review *r, fc_i
                               struct fc_err *err)
 {
     sqlite3 *db;
-    sqlite3_stmt *st;
+    sqlite3_stmt *st = NULL;
     int rc = prep(s,
                   "INSERT INTO flag_review (org_id, submitted_by, external_ref, agency, kind, "
                   "reason, flagged_at, review_date, sharing_basis, raw_details, candidates, "
@@ -918,7 +918,7 @@ int sqlite_flag_review_get(struct store *s, fc_id_t id, struct arena *a,
                            struct flag_review *out, struct fc_err *err)
 {
     sqlite3 *db;
-    sqlite3_stmt *st;
+    sqlite3_stmt *st = NULL;
     int rc = prep(s, "SELECT " FLAG_REVIEW_COLS " FROM flag_review WHERE id = ?1", &db, &st,
                   err);
     if (rc != FC_OK)
@@ -932,7 +932,7 @@ int sqlite_flag_review_list(struct store *s, fc_id_t org_id, const char *status,
                             struct fc_err *err)
 {
     sqlite3 *db;
-    sqlite3_stmt *st;
+    sqlite3_stmt *st = NULL;
     int rc = prep(s,
                   "SELECT " FLAG_REVIEW_COLS " FROM flag_review WHERE (?1 IS NULL OR org_id = ?1) "
                   "AND (?2 IS NULL OR status = ?2) ORDER BY created_at, id",
@@ -950,7 +950,7 @@ int sqlite_flag_review_decide(struct store *s, fc_id_t id, const char *status, f
                               struct fc_err *err)
 {
     sqlite3 *db;
-    sqlite3_stmt *st;
+    sqlite3_stmt *st = NULL;
     int rc = prep(s,
                   "UPDATE flag_review SET status = ?2, decided_by = ?3, decided_at = ?4, "
                   "person_id = ?5, flag_id = ?6 WHERE id = ?1 AND status = 'pending'",
@@ -970,7 +970,7 @@ int sqlite_case_survey_queue(struct store *s, fc_id_t case_id, fc_id_t incident_
                              fc_id_t person_id, fc_time_t at, struct fc_err *err)
 {
     sqlite3 *db;
-    sqlite3_stmt *st;
+    sqlite3_stmt *st = NULL;
     int rc = prep(s,
                   "INSERT INTO survey_queue (incident_id, person_id, reason, status, queued_at, "
                   "case_id) VALUES (?1, ?2, 'case_closed', 'queued', ?3, ?4) "

@@ -28,7 +28,7 @@ int sqlite_contact_insert(struct store *s, const struct contact *ct, fc_id_t *ou
                           struct fc_err *err)
 {
     struct sqlite_conn *c;
-    sqlite3_stmt *st;
+    sqlite3_stmt *st = NULL;
     const char *channel = model_channel_name(ct->channel);
     if (channel == NULL)
         return err_set(err, FC_EINVAL, "channel", "channel is not valid");
@@ -84,7 +84,7 @@ int sqlite_contact_get(struct store *s, fc_id_t id, struct arena *a, struct cont
                        struct fc_err *err)
 {
     struct sqlite_conn *c;
-    sqlite3_stmt *st;
+    sqlite3_stmt *st = NULL;
     int rc = sqlite_conn_of(s, &c, err);
     if (rc == FC_OK)
         rc = sqlite_stmt(c, SLOT_CONTACT_GET, "SELECT " CONTACT_COLS " FROM contact WHERE id = ?1",
@@ -115,7 +115,7 @@ int sqlite_contact_search(struct store *s, const struct contact_query *q, struct
                           struct contact **out, size_t *n, struct fc_err *err)
 {
     struct sqlite_conn *c;
-    sqlite3_stmt *st;
+    sqlite3_stmt *st = NULL;
     *out = NULL;
     *n = 0;
     int rc = sqlite_conn_of(s, &c, err);
@@ -158,7 +158,7 @@ int sqlite_contact_count(struct store *s, const struct contact_query *q, size_t 
                          struct fc_err *err)
 {
     struct sqlite_conn *c;
-    sqlite3_stmt *st;
+    sqlite3_stmt *st = NULL;
     *out = 0;
     int rc = sqlite_conn_of(s, &c, err);
     if (rc == FC_OK)
@@ -180,7 +180,7 @@ int sqlite_contact_set_incident(struct store *s, fc_id_t contact_id, fc_id_t inc
                                 struct fc_err *err)
 {
     struct sqlite_conn *c;
-    sqlite3_stmt *st;
+    sqlite3_stmt *st = NULL;
     int rc = sqlite_conn_of(s, &c, err);
     if (rc == FC_OK)
         rc = sqlite_stmt(c, SLOT_CONTACT_SET_INCIDENT,
@@ -203,7 +203,7 @@ int sqlite_contact_set_caller(struct store *s, fc_id_t contact_id, fc_id_t calle
                               const char *match_snapshot, struct fc_err *err)
 {
     struct sqlite_conn *c;
-    sqlite3_stmt *st;
+    sqlite3_stmt *st = NULL;
     int rc = sqlite_conn_of(s, &c, err);
     if (rc == FC_OK)
         rc = sqlite_stmt(c, SLOT_CONTACT_SET_CALLER,
@@ -230,7 +230,7 @@ int sqlite_contact_set_caller(struct store *s, fc_id_t contact_id, fc_id_t calle
 int sqlite_contact_scan(struct store *s, store_contact_cb cb, void *ctx, struct fc_err *err)
 {
     struct sqlite_conn *c;
-    sqlite3_stmt *st;
+    sqlite3_stmt *st = NULL;
     struct arena a;
     bool own;
     int rc = sqlite_conn_of(s, &c, err);

@@ -29,7 +29,7 @@ static void flag_bind(sqlite3_stmt *st, const struct flag *f)
 int sqlite_flag_insert(struct store *s, const struct flag *f, fc_id_t *out, struct fc_err *err)
 {
     struct sqlite_conn *c;
-    sqlite3_stmt *st;
+    sqlite3_stmt *st = NULL;
     int rc = sqlite_conn_of(s, &c, err);
     if (rc == FC_OK)
         rc = sqlite_stmt(c, SLOT_FLAG_INSERT,
@@ -75,7 +75,7 @@ int sqlite_flag_get(struct store *s, fc_id_t id, struct arena *a, struct flag *o
                     struct fc_err *err)
 {
     struct sqlite_conn *c;
-    sqlite3_stmt *st;
+    sqlite3_stmt *st = NULL;
     int rc = sqlite_conn_of(s, &c, err);
     if (rc == FC_OK)
         rc =
@@ -97,7 +97,7 @@ int sqlite_flag_get(struct store *s, fc_id_t id, struct arena *a, struct flag *o
 int sqlite_flag_update(struct store *s, const struct flag *f, struct fc_err *err)
 {
     struct sqlite_conn *c;
-    sqlite3_stmt *st;
+    sqlite3_stmt *st = NULL;
     int rc = sqlite_conn_of(s, &c, err);
     if (rc == FC_OK)
         rc = sqlite_stmt(c, SLOT_FLAG_UPDATE,
@@ -145,7 +145,7 @@ int sqlite_flag_list_for_person(struct store *s, fc_id_t person_id, struct arena
                                 struct flag **out, size_t *n, struct fc_err *err)
 {
     struct sqlite_conn *c;
-    sqlite3_stmt *st;
+    sqlite3_stmt *st = NULL;
     *out = NULL;
     *n = 0;
     int rc = sqlite_conn_of(s, &c, err);
@@ -163,7 +163,7 @@ int sqlite_flag_list_for_person(struct store *s, fc_id_t person_id, struct arena
 int sqlite_flag_scan(struct store *s, store_flag_cb cb, void *ctx, struct fc_err *err)
 {
     struct sqlite_conn *c;
-    sqlite3_stmt *st;
+    sqlite3_stmt *st = NULL;
     struct arena a;
     bool own;
     int rc = sqlite_conn_of(s, &c, err);

@@ -44,7 +44,7 @@ static int incident_bind(sqlite3_stmt *st, const struct incident *i, struct fc_e
 static int persons_write(struct sqlite_conn *c, fc_id_t incident_id, const struct incident *i,
                          struct fc_err *err)
 {
-    sqlite3_stmt *st;
+    sqlite3_stmt *st = NULL;
     for (size_t k = 0; k < i->n_persons; k++) {
         const struct incident_person *ip = &i->persons[k];
         const char *role = model_person_role_name(ip->role);
@@ -79,7 +79,7 @@ int sqlite_incident_insert(struct store *s, const struct incident *i, fc_id_t *o
                            struct fc_err *err)
 {
     struct sqlite_conn *c;
-    sqlite3_stmt *st;
+    sqlite3_stmt *st = NULL;
     int rc = sqlite_conn_of(s, &c, err);
     if (rc != FC_OK)
         return rc;
@@ -113,7 +113,7 @@ out:
 int sqlite_incident_update(struct store *s, const struct incident *i, struct fc_err *err)
 {
     struct sqlite_conn *c;
-    sqlite3_stmt *st;
+    sqlite3_stmt *st = NULL;
     int rc = sqlite_conn_of(s, &c, err);
     if (rc != FC_OK)
         return rc;
@@ -185,7 +185,7 @@ static int incident_row(sqlite3_stmt *st, struct arena *a, struct incident *i, s
 static int persons_read(struct sqlite_conn *c, struct incident *i, struct arena *a,
                         struct fc_err *err)
 {
-    sqlite3_stmt *st;
+    sqlite3_stmt *st = NULL;
     int rc = sqlite_stmt(c, SLOT_INCIDENT_PERSON_LIST,
                          "SELECT person_id, role, is_hate_strand FROM incident_person "
                          "WHERE incident_id = ?1 ORDER BY person_id, role",
@@ -217,7 +217,7 @@ int sqlite_incident_get(struct store *s, fc_id_t id, struct arena *a, struct inc
                         struct fc_err *err)
 {
     struct sqlite_conn *c;
-    sqlite3_stmt *st;
+    sqlite3_stmt *st = NULL;
     bool own;
     int rc = sqlite_conn_of(s, &c, err);
     if (rc == FC_OK)
@@ -248,7 +248,7 @@ int sqlite_incident_search(struct store *s, const struct incident_query *q, stru
                            struct incident **out, size_t *n, struct fc_err *err)
 {
     struct sqlite_conn *c;
-    sqlite3_stmt *st;
+    sqlite3_stmt *st = NULL;
     bool own;
     *out = NULL;
     *n = 0;

@@ -177,7 +177,7 @@ int sqlite_team_area_replace(struct store *s, const char *version, const char *c
                              const char *const *district, size_t n, struct fc_err *err)
 {
     sqlite3 *db;
-    sqlite3_stmt *st;
+    sqlite3_stmt *st = NULL;
     struct sqlite_conn *c;
     int rc = sqlite_conn_of(s, &c, err);
     if (rc == FC_OK)
@@ -245,7 +245,7 @@ int sqlite_risk_assessment_insert(struct store *s, const struct risk_assessment_
                                   fc_id_t *out, struct fc_err *err)
 {
     sqlite3 *db;
-    sqlite3_stmt *st;
+    sqlite3_stmt *st = NULL;
     int rc = prep(s,
                   "INSERT INTO risk_assessment (incident_id, person_id, contact_id, version, "
                   "stage, answers, score, escalations, outcome, scored_level, final_level, "
@@ -278,7 +278,7 @@ int sqlite_risk_assessment_list(struct store *s, fc_id_t incident_id, fc_id_t pe
                                 struct fc_err *err)
 {
     sqlite3 *db;
-    sqlite3_stmt *st;
+    sqlite3_stmt *st = NULL;
     int rc = prep(s,
                   "SELECT " RISK_COLS " FROM risk_assessment WHERE (?1 IS NULL OR incident_id = ?1) "
                   "AND (?2 IS NULL OR person_id = ?2) ORDER BY id",
@@ -312,7 +312,7 @@ int sqlite_grade_insert(struct store *s, const struct grade_rec *g, fc_id_t *out
                         struct fc_err *err)
 {
     sqlite3 *db;
-    sqlite3_stmt *st;
+    sqlite3_stmt *st = NULL;
     int rc = prep(s,
                   "INSERT INTO incident_grade (incident_id, version, suggested, floor, grade, "
                   "reason, is_override, user_id, graded_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
@@ -335,7 +335,7 @@ int sqlite_grade_list(struct store *s, fc_id_t incident_id, struct arena *a,
                       struct grade_rec **out, size_t *n, struct fc_err *err)
 {
     sqlite3 *db;
-    sqlite3_stmt *st;
+    sqlite3_stmt *st = NULL;
     int rc = prep(s,
                   "SELECT id, incident_id, version, suggested, floor, grade, reason, is_override, "
                   "user_id, graded_at FROM incident_grade WHERE incident_id = ?1 ORDER BY id",
@@ -378,7 +378,7 @@ int sqlite_contact_labels_insert(struct store *s, const struct contact_labels_re
                                  struct fc_err *err)
 {
     sqlite3 *db;
-    sqlite3_stmt *st;
+    sqlite3_stmt *st = NULL;
     int rc = prep(s,
                   "INSERT INTO contact_labels (contact_id, version, prior_calls_12m, "
                   "prior_calls_ever, is_repeat_victim, is_persistent, is_high_volume, "
@@ -417,7 +417,7 @@ int sqlite_contact_labels_get(struct store *s, fc_id_t contact_id, struct arena 
                               struct contact_labels_rec *out, struct fc_err *err)
 {
     sqlite3 *db;
-    sqlite3_stmt *st;
+    sqlite3_stmt *st = NULL;
     int rc = prep(s,
                   "SELECT contact_id, version, prior_calls_12m, prior_calls_ever, "
                   "is_repeat_victim, is_persistent, is_high_volume, victim_incidents_12m, "
@@ -463,7 +463,7 @@ int sqlite_task_insert(struct store *s, const struct task_rec *t, fc_id_t *out,
                        struct fc_err *err)
 {
     sqlite3 *db;
-    sqlite3_stmt *st;
+    sqlite3_stmt *st = NULL;
     int rc = prep(s,
                   "INSERT INTO task (incident_id, case_id, contact_id, kind, rank, team_id, "
                   "assignee_user_id, reason, status, due_at, created_at) "
@@ -488,7 +488,7 @@ int sqlite_task_get(struct store *s, fc_id_t id, struct arena *a, struct task_re
                     struct fc_err *err)
 {
     sqlite3 *db;
-    sqlite3_stmt *st;
+    sqlite3_stmt *st = NULL;
     int rc = prep(s, "SELECT " TASK_COLS " FROM task WHERE id = ?1", &db, &st, err);
     if (rc != FC_OK)
         return rc;
@@ -500,7 +500,7 @@ int sqlite_task_search(struct store *s, const struct task_query *q, struct arena
                        struct task_rec **out, size_t *n, struct fc_err *err)
 {
     sqlite3 *db;
-    sqlite3_stmt *st;
+    sqlite3_stmt *st = NULL;
     int rc = prep(s,
                   "SELECT " TASK_COLS " FROM task WHERE (?1 IS NULL OR team_id = ?1) "
                   "AND (?2 IS NULL OR status = ?2) AND (?3 IS NULL OR incident_id = ?3) "
@@ -521,7 +521,7 @@ int sqlite_task_close(struct store *s, fc_id_t id, const char *status, fc_id_t b
                       const char *outcome, struct fc_err *err)
 {
     sqlite3 *db;
-    sqlite3_stmt *st;
+    sqlite3_stmt *st = NULL;
     int rc = prep(s,
                   "UPDATE task SET status = ?2, completed_at = ?3, completed_by = ?4, outcome = ?5 "
                   "WHERE id = ?1 AND status = 'open'",
@@ -542,7 +542,7 @@ int sqlite_task_close(struct store *s, fc_id_t id, const char *status, fc_id_t b
 int sqlite_task_set_escalated(struct store *s, fc_id_t id, fc_time_t at, struct fc_err *err)
 {
     sqlite3 *db;
-    sqlite3_stmt *st;
+    sqlite3_stmt *st = NULL;
     int rc = prep(s, "UPDATE task SET escalated_at = ?2 WHERE id = ?1 AND escalated_at IS NULL",
                   &db, &st, err);
     if (rc != FC_OK)
@@ -595,7 +595,7 @@ int sqlite_trigger_insert(struct store *s, const struct community_trigger_rec *t
                           struct fc_err *err)
 {
     sqlite3 *db;
-    sqlite3_stmt *st;
+    sqlite3_stmt *st = NULL;
     fc_id_t id = 0;
     struct sqlite_conn *c;
     int rc = sqlite_conn_of(s, &c, err);
@@ -656,7 +656,7 @@ static int trigger_steps_read(struct store *s, struct arena *a, struct community
                               struct fc_err *err)
 {
     sqlite3 *db;
-    sqlite3_stmt *st;
+    sqlite3_stmt *st = NULL;
     int rc = prep(s,
                   "SELECT step, due_at, done_at, done_by, note FROM community_trigger_step "
                   "WHERE trigger_id = ?1 ORDER BY seq",
@@ -672,7 +672,7 @@ int sqlite_trigger_get(struct store *s, fc_id_t id, struct arena *a,
                        struct community_trigger_rec *out, struct fc_err *err)
 {
     sqlite3 *db;
-    sqlite3_stmt *st;
+    sqlite3_stmt *st = NULL;
     memset(out, 0, sizeof(*out));
     int rc = prep(s, "SELECT " TRIGGER_COLS " FROM community_trigger WHERE id = ?1", &db, &st,
                   err);
@@ -690,7 +690,7 @@ int sqlite_trigger_list_for_person(struct store *s, fc_id_t person_id, struct ar
                                    struct fc_err *err)
 {
     sqlite3 *db;
-    sqlite3_stmt *st;
+    sqlite3_stmt *st = NULL;
     int rc = prep(s,
                   "SELECT " TRIGGER_COLS " FROM community_trigger WHERE applicant_person_id = ?1 "
                   "ORDER BY applied_at DESC, id DESC",
@@ -710,7 +710,7 @@ int sqlite_trigger_set_status(struct store *s, fc_id_t id, const char *status,
                               struct fc_err *err)
 {
     sqlite3 *db;
-    sqlite3_stmt *st;
+    sqlite3_stmt *st = NULL;
     int rc = prep(s,
                   "UPDATE community_trigger SET status = ?2, "
                   "decision_reason = coalesce(?3, decision_reason), outcome = coalesce(?4, outcome) "
@@ -730,7 +730,7 @@ int sqlite_trigger_step_set(struct store *s, fc_id_t trigger_id, const char *ste
                             const char *note, struct fc_err *err)
 {
     sqlite3 *db;
-    sqlite3_stmt *st;
+    sqlite3_stmt *st = NULL;
     int rc = prep(s,
                   "UPDATE community_trigger_step SET due_at = coalesce(?3, due_at), "
                   "done_at = coalesce(?4, done_at), done_by = coalesce(?5, done_by), "
@@ -772,7 +772,7 @@ int sqlite_update_plan_insert(struct store *s, const struct update_plan_rec *p, 
                               struct fc_err *err)
 {
     sqlite3 *db;
-    sqlite3_stmt *st;
+    sqlite3_stmt *st = NULL;
     int rc = prep(s,
                   "INSERT INTO victim_update_plan (incident_id, person_id, version, frequency_wd, "
                   "channel, is_enhanced, agreed_at, agreed_by, next_due_at) "
@@ -796,7 +796,7 @@ int sqlite_update_plan_current(struct store *s, fc_id_t incident_id, struct aren
                                struct update_plan_rec *out, struct fc_err *err)
 {
     sqlite3 *db;
-    sqlite3_stmt *st;
+    sqlite3_stmt *st = NULL;
     int rc = prep(s,
                   "SELECT " PLAN_COLS " FROM victim_update_plan WHERE incident_id = ?1 "
                   "ORDER BY id DESC LIMIT 1",
@@ -811,7 +811,7 @@ int sqlite_update_plan_set_next_due(struct store *s, fc_id_t plan_id, fc_time_t 
                                     struct fc_err *err)
 {
     sqlite3 *db;
-    sqlite3_stmt *st;
+    sqlite3_stmt *st = NULL;
     int rc = prep(s, "UPDATE victim_update_plan SET next_due_at = ?2 WHERE id = ?1", &db, &st,
                   err);
     if (rc != FC_OK)
@@ -825,7 +825,7 @@ int sqlite_update_plan_due(struct store *s, fc_time_t before, struct arena *a,
                            struct update_plan_rec **out, size_t *n, struct fc_err *err)
 {
     sqlite3 *db;
-    sqlite3_stmt *st;
+    sqlite3_stmt *st = NULL;
     /* only the plan in force for each incident */
     int rc = prep(s,
                   "SELECT " PLAN_COLS " FROM victim_update_plan p WHERE next_due_at IS NOT NULL "
@@ -858,7 +858,7 @@ int sqlite_victim_update_insert(struct store *s, const struct victim_update_rec 
                                 fc_id_t *out, struct fc_err *err)
 {
     sqlite3 *db;
-    sqlite3_stmt *st;
+    sqlite3_stmt *st = NULL;
     int rc = prep(s,
                   "INSERT INTO victim_update (plan_id, incident_id, kind, event, channel, "
                   "summary, due_at, sent_at, sent_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
@@ -881,7 +881,7 @@ int sqlite_victim_update_list(struct store *s, fc_id_t incident_id, struct arena
                               struct victim_update_rec **out, size_t *n, struct fc_err *err)
 {
     sqlite3 *db;
-    sqlite3_stmt *st;
+    sqlite3_stmt *st = NULL;
     int rc = prep(s,
                   "SELECT id, plan_id, incident_id, kind, event, channel, summary, due_at, "
                   "sent_at, sent_by FROM victim_update WHERE incident_id = ?1 ORDER BY sent_at, id",
@@ -910,7 +910,7 @@ int sqlite_incident_closure_insert(struct store *s, const struct incident_closur
                                    struct fc_err *err)
 {
     sqlite3 *db;
-    sqlite3_stmt *st;
+    sqlite3_stmt *st = NULL;
     int rc = prep(s,
                   "INSERT INTO incident_closure (incident_id, closure_code, outcome, case_id, "
                   "closed_by, closed_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -930,7 +930,7 @@ int sqlite_incident_closure_get(struct store *s, fc_id_t incident_id, struct are
                                 struct incident_closure_rec *out, struct fc_err *err)
 {
     sqlite3 *db;
-    sqlite3_stmt *st;
+    sqlite3_stmt *st = NULL;
     int rc = prep(s,
                   "SELECT incident_id, closure_code, outcome, case_id, closed_by, closed_at "
                   "FROM incident_closure WHERE incident_id = ?1",
@@ -957,7 +957,7 @@ int sqlite_survey_queue_insert(struct store *s, const struct survey_queue_rec *q
                                struct fc_err *err)
 {
     sqlite3 *db;
-    sqlite3_stmt *st;
+    sqlite3_stmt *st = NULL;
     int rc = prep(s,
                   "INSERT INTO survey_queue (incident_id, person_id, contact_id, reason, status, "
                   "queued_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -977,7 +977,7 @@ int sqlite_survey_queue_list(struct store *s, const char *status, struct arena *
                              struct survey_queue_rec **out, size_t *n, struct fc_err *err)
 {
     sqlite3 *db;
-    sqlite3_stmt *st;
+    sqlite3_stmt *st = NULL;
     int rc = prep(s,
                   "SELECT id, incident_id, person_id, contact_id, reason, status, queued_at "
                   "FROM survey_queue WHERE (?1 IS NULL OR status = ?1) ORDER BY queued_at, id",
@@ -1002,7 +1002,7 @@ int sqlite_history_caller_contacts(struct store *s, fc_id_t person_id, fc_time_t
                                    fc_time_t **out, size_t *n, struct fc_err *err)
 {
     sqlite3 *db;
-    sqlite3_stmt *st;
+    sqlite3_stmt *st = NULL;
     /* merged persons count as the person they were merged into */
     int rc = prep(s,
                   "SELECT c.received_at FROM contact c JOIN person p ON p.id = c.caller_person_id "
@@ -1024,7 +1024,7 @@ int sqlite_history_person_incidents(struct store *s, fc_id_t person_id, const ch
                                     fc_time_t **out, size_t *n, struct fc_err *err)
 {
     sqlite3 *db;
-    sqlite3_stmt *st;
+    sqlite3_stmt *st = NULL;
     int rc = prep(s,
                   "SELECT DISTINCT i.id, i.created_at FROM incident i "
                   "JOIN incident_person ip ON ip.incident_id = i.id "
@@ -1072,7 +1072,7 @@ int sqlite_history_place_incidents(struct store *s, const char *location_key, do
                                    struct fc_err *err)
 {
     sqlite3 *db;
-    sqlite3_stmt *st;
+    sqlite3_stmt *st = NULL;
     bool has_box = !isnan(lat_min) && !isnan(lat_max) && !isnan(lon_min) && !isnan(lon_max);
     int rc = prep(s,
                   "SELECT id, created_at, location_key, lat, lon FROM incident "
@@ -1113,7 +1113,7 @@ int sqlite_history_complaints(struct store *s, fc_id_t person_id, const char *pr
                               struct fc_err *err)
 {
     sqlite3 *db;
-    sqlite3_stmt *st;
+    sqlite3_stmt *st = NULL;
     int rc = prep(s,
                   "SELECT c.id, coalesce(p.merged_into, c.caller_person_id), i.location_key, "
                   "c.received_at, i.occurred_at, "

@@ -13,7 +13,7 @@ int sqlite_org_insert(struct store *s, const struct organisation *o, fc_id_t *ou
                       struct fc_err *err)
 {
     struct sqlite_conn *c;
-    sqlite3_stmt *st;
+    sqlite3_stmt *st = NULL;
     const char *kind = model_org_kind_name(o->kind);
     if (kind == NULL)
         return err_set(err, FC_EINVAL, "kind", "organisation kind is not valid");
@@ -54,7 +54,7 @@ static int org_get_one(struct store *s, enum sqlite_slot slot, const char *sql, 
                        struct fc_err *err)
 {
     struct sqlite_conn *c;
-    sqlite3_stmt *st;
+    sqlite3_stmt *st = NULL;
     int rc = sqlite_conn_of(s, &c, err);
     if (rc == FC_OK)
         rc = sqlite_stmt(c, slot, sql, &st, err);
@@ -96,7 +96,7 @@ int sqlite_org_list(struct store *s, struct arena *a, struct organisation **out,
                     struct fc_err *err)
 {
     struct sqlite_conn *c;
-    sqlite3_stmt *st;
+    sqlite3_stmt *st = NULL;
     *out = NULL;
     *n = 0;
     int rc = sqlite_conn_of(s, &c, err);
@@ -150,7 +150,7 @@ static int user_bind(sqlite3_stmt *st, const struct user *u, struct fc_err *err)
 int sqlite_user_insert(struct store *s, const struct user *u, fc_id_t *out, struct fc_err *err)
 {
     struct sqlite_conn *c;
-    sqlite3_stmt *st;
+    sqlite3_stmt *st = NULL;
     int rc = sqlite_conn_of(s, &c, err);
     if (rc == FC_OK)
         rc = sqlite_stmt(c, SLOT_USER_INSERT,
@@ -194,7 +194,7 @@ static int user_get_one(struct store *s, enum sqlite_slot slot, const char *sql,
                         const char *name, struct arena *a, struct user *out, struct fc_err *err)
 {
     struct sqlite_conn *c;
-    sqlite3_stmt *st;
+    sqlite3_stmt *st = NULL;
     int rc = sqlite_conn_of(s, &c, err);
     if (rc == FC_OK)
         rc = sqlite_stmt(c, slot, sql, &st, err);
@@ -235,7 +235,7 @@ int sqlite_user_get_by_name(struct store *s, const char *username, struct arena 
 int sqlite_user_update(struct store *s, const struct user *u, struct fc_err *err)
 {
     struct sqlite_conn *c;
-    sqlite3_stmt *st;
+    sqlite3_stmt *st = NULL;
     int rc = sqlite_conn_of(s, &c, err);
     if (rc == FC_OK)
         rc = sqlite_stmt(c, SLOT_USER_UPDATE,
@@ -262,7 +262,7 @@ int sqlite_user_list(struct store *s, struct arena *a, struct user **out, size_t
                      struct fc_err *err)
 {
     struct sqlite_conn *c;
-    sqlite3_stmt *st;
+    sqlite3_stmt *st = NULL;
     *out = NULL;
     *n = 0;
     int rc = sqlite_conn_of(s, &c, err);

@@ -56,7 +56,7 @@ static int ident_error(int rc, enum ident_kind k, size_t i, struct fc_err *err)
 static int insert_identifiers(struct sqlite_conn *c, const struct person *p, fc_id_t pid,
                               fc_time_t now, struct fc_err *err)
 {
-    sqlite3_stmt *st;
+    sqlite3_stmt *st = NULL;
     int rc;
     for (size_t i = 0; i < p->n_names; i++) {
         const struct person_name *n = &p->names[i];
@@ -168,7 +168,7 @@ static int insert_identifiers(struct sqlite_conn *c, const struct person *p, fc_
 int sqlite_person_insert(struct store *s, const struct person *p, fc_id_t *out, struct fc_err *err)
 {
     struct sqlite_conn *c;
-    sqlite3_stmt *st;
+    sqlite3_stmt *st = NULL;
     fc_time_t now = time_now();
     int rc = sqlite_conn_of(s, &c, err);
     if (rc != FC_OK)
@@ -363,7 +363,7 @@ int sqlite_person_get(struct store *s, fc_id_t id, struct arena *a, struct perso
                       struct fc_err *err)
 {
     struct sqlite_conn *c;
-    sqlite3_stmt *st;
+    sqlite3_stmt *st = NULL;
     struct cursor cu[ID_COUNT] = { 0 };
     memset(out, 0, sizeof(*out));
     int rc = sqlite_conn_of(s, &c, err);
@@ -414,21 +414,33 @@ int sqlite_person_search(struct store *s, const struct person_query *q, struct a
                          fc_id_t **out, size_t *n, struct fc_err *err)
 {
     struct sqlite_conn *c;
-    sqlite3_stmt *st;
+    sqlite3_stmt *st = NULL;
     *out = NULL;
     *n = 0;
     int rc = sqlite_conn_of(s, &c, err);
     if (rc == FC_OK)
-        rc = sqlite_stmt(c, SLOT_PERSON_SEARCH,
-                         "SELECT p.id FROM person p WHERE p.merged_into IS NULL"
-                         " AND (?1 IS NULL OR EXISTS (SELECT 1 FROM person_name n"
-                         "      WHERE n.person_id = p.id AND n.surname = ?1 COLLATE NOCASE))"
-                         " AND (?2 IS NULL OR EXISTS (SELECT 1 FROM person_phone ph"
-                         "      WHERE ph.person_id = p.id AND ph.e164 = ?2))"
-                         " AND (?3 IS NULL OR EXISTS (SELECT 1 FROM person_address ad"
-                         "      WHERE ad.person_id = p.id AND ad.postcode = ?3))"
-                         " ORDER BY p.id DESC LIMIT ?4 OFFSET ?5",
-                         &st, err);
+        rc = sqlite_stmt(
+            c, SLOT_PERSON_SEARCH,
+            /* Candidates come from the identifier indexes (the union of what each given
+             * filter matches; every person when none is given), then every filter must
+             * hold. IN (SELECT ...) is not correlated, so SQLite builds each set once: a
+             * correlated EXISTS let the planner walk the surname index once per person. */
+            "WITH cand(id) AS ("
+            " SELECT person_id FROM person_name WHERE ?1 IS NOT NULL"
+            "  AND surname = ?1 COLLATE NOCASE"
+            " UNION SELECT person_id FROM person_phone WHERE ?2 IS NOT NULL AND e164 = ?2"
+            " UNION SELECT person_id FROM person_address WHERE ?3 IS NOT NULL"
+            "  AND postcode = ?3"
+            " UNION SELECT id FROM person WHERE ?1 IS NULL AND ?2 IS NULL AND ?3 IS NULL)"
+            " SELECT p.id FROM cand JOIN person p ON p.id = cand.id"
+            " WHERE p.merged_into IS NULL"
+            " AND (?1 IS NULL OR p.id IN (SELECT person_id FROM person_name"
+            "      WHERE surname = ?1 COLLATE NOCASE))"
+            " AND (?2 IS NULL OR p.id IN (SELECT person_id FROM person_phone WHERE e164 = ?2))"
+            " AND (?3 IS NULL OR p.id IN (SELECT person_id FROM person_address"
+            "      WHERE postcode = ?3))"
+            " ORDER BY p.id DESC LIMIT ?4 OFFSET ?5",
+            &st, err);
     if (rc != FC_OK)
         return rc;
     sqlite_bind_text(st, 1, q->surname);
@@ -528,7 +540,7 @@ int sqlite_person_scan_all(struct store *s, store_person_cb cb, void *ctx, struc
 int sqlite_person_set_merged(struct store *s, fc_id_t from, fc_id_t into, struct fc_err *err)
 {
     struct sqlite_conn *c;
-    sqlite3_stmt *st;
+    sqlite3_stmt *st = NULL;
     struct arena a;
     struct person target;
     arena_init(&a, 0);

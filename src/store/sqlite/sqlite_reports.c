@@ -505,7 +505,7 @@ int sqlite_survey_get(struct store *s, fc_id_t id, struct arena *a, struct surve
                       struct fc_err *err)
 {
     struct sqlite_conn *c;
-    sqlite3_stmt *st;
+    sqlite3_stmt *st = NULL;
     int rc = sqlite_conn_of(s, &c, err);
     if (rc == FC_OK)
         rc = sqlite_stmt(c, SLOT_SURVEY_GET,
@@ -524,7 +524,7 @@ int sqlite_survey_get(struct store *s, fc_id_t id, struct arena *a, struct surve
 int sqlite_survey_set_status(struct store *s, fc_id_t id, const char *status, struct fc_err *err)
 {
     struct sqlite_conn *c;
-    sqlite3_stmt *st;
+    sqlite3_stmt *st = NULL;
     int rc = sqlite_conn_of(s, &c, err);
     if (rc == FC_OK)
         rc = sqlite_stmt(c, SLOT_SURVEY_SET_STATUS,
@@ -543,7 +543,7 @@ int sqlite_survey_person_recent(struct store *s, fc_id_t person_id, fc_time_t si
                                 fc_id_t exclude_id, int64_t *out, struct fc_err *err)
 {
     struct sqlite_conn *c;
-    sqlite3_stmt *st;
+    sqlite3_stmt *st = NULL;
     int rc = sqlite_conn_of(s, &c, err);
     if (rc == FC_OK)
         rc = sqlite_stmt(c, SLOT_SURVEY_PERSON_RECENT,
@@ -568,7 +568,7 @@ int sqlite_survey_token_insert(struct store *s, const unsigned char token_hash[3
                                struct fc_err *err)
 {
     struct sqlite_conn *c;
-    sqlite3_stmt *st;
+    sqlite3_stmt *st = NULL;
     int rc = sqlite_conn_of(s, &c, err);
     if (rc == FC_OK)
         rc = sqlite_stmt(c, SLOT_SURVEY_TOKEN_INSERT,
@@ -587,7 +587,7 @@ int sqlite_survey_token_insert(struct store *s, const unsigned char token_hash[3
 static int token_find(struct sqlite_conn *c, const unsigned char token_hash[32], fc_time_t now,
                       fc_id_t *out, struct fc_err *err)
 {
-    sqlite3_stmt *st;
+    sqlite3_stmt *st = NULL;
     int rc = sqlite_stmt(c, SLOT_SURVEY_TOKEN_PEEK,
                          "SELECT queue_id FROM survey_token WHERE token_hash = ?1"
                          " AND used_at IS NULL AND expires_at > ?2",
@@ -619,7 +619,7 @@ int sqlite_survey_token_use(struct store *s, const unsigned char token_hash[32],
                             fc_id_t *out_queue_id, struct fc_err *err)
 {
     struct sqlite_conn *c;
-    sqlite3_stmt *st;
+    sqlite3_stmt *st = NULL;
     int rc = sqlite_conn_of(s, &c, err);
     if (rc != FC_OK)
         return rc;
@@ -645,7 +645,7 @@ int sqlite_survey_response_insert(struct store *s, const struct survey_answers *
                                   struct fc_err *err)
 {
     struct sqlite_conn *c;
-    sqlite3_stmt *st;
+    sqlite3_stmt *st = NULL;
     int rc = sqlite_conn_of(s, &c, err);
     if (rc == FC_OK)
         rc = sqlite_stmt(c, SLOT_SURVEY_RESPONSE_INSERT,

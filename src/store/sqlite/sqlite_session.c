@@ -6,7 +6,7 @@
 int sqlite_session_insert(struct store *s, const struct session *se, struct fc_err *err)
 {
     struct sqlite_conn *c;
-    sqlite3_stmt *st;
+    sqlite3_stmt *st = NULL;
     int rc = sqlite_conn_of(s, &c, err);
     if (rc == FC_OK)
         rc = sqlite_stmt(c, SLOT_SESSION_INSERT,
@@ -35,7 +35,7 @@ int sqlite_session_get(struct store *s, const unsigned char token_hash[32], stru
                        struct fc_err *err)
 {
     struct sqlite_conn *c;
-    sqlite3_stmt *st;
+    sqlite3_stmt *st = NULL;
     int rc = sqlite_conn_of(s, &c, err);
     if (rc == FC_OK)
         rc = sqlite_stmt(c, SLOT_SESSION_GET,
@@ -69,7 +69,7 @@ static int session_change(struct store *s, enum sqlite_slot slot, const char *sq
                           const unsigned char token_hash[32], fc_time_t now, struct fc_err *err)
 {
     struct sqlite_conn *c;
-    sqlite3_stmt *st;
+    sqlite3_stmt *st = NULL;
     int rc = sqlite_conn_of(s, &c, err);
     if (rc == FC_OK)
         rc = sqlite_stmt(c, slot, sql, &st, err);
@@ -103,7 +103,7 @@ int sqlite_session_delete(struct store *s, const unsigned char token_hash[32], s
 int sqlite_session_purge(struct store *s, fc_time_t now, size_t *out_n, struct fc_err *err)
 {
     struct sqlite_conn *c;
-    sqlite3_stmt *st;
+    sqlite3_stmt *st = NULL;
     int rc = sqlite_conn_of(s, &c, err);
     if (rc == FC_OK)
         rc = sqlite_stmt(c, SLOT_SESSION_PURGE, "DELETE FROM session WHERE expires_at <= ?1", &st,

@@ -128,7 +128,7 @@ static bool row_exists(struct sqlite_conn *c, enum sqlite_slot slot, fc_id_t id)
         [SLOT_EXISTS_PERSON] = "SELECT 1 FROM person WHERE id = ?1",
         [SLOT_EXISTS_INCIDENT] = "SELECT 1 FROM incident WHERE id = ?1",
     };
-    sqlite3_stmt *st;
+    sqlite3_stmt *st = NULL;
     if (sqlite_stmt(c, slot, sql[slot], &st, NULL) != FC_OK)
         return true; /* cannot tell; do not blame this reference */
     sqlite3_bind_int64(st, 1, id);
