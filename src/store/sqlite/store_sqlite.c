@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "store/sqlite/sqlite_intake.h"
 #include "store/sqlite/sqlite_cases.h"
+#include "store/sqlite/sqlite_intake.h"
 #include "store/sqlite/sqlite_internal.h"
 #include "util/assets.h"
 #include "util/log.h"
@@ -26,6 +26,28 @@ static void conn_destroy(void *p)
     sqlite_conn_finalize(c);
     sqlite3_close_v2(c->db);
     free(c);
+}
+
+/*
+ * Thread-exit destructor: a thread that ends gives its connection back, so servers that
+ * start a thread per request do not pile up open connections. The store's list holds the
+ * rest until store_close.
+ */
+static void conn_release(void *p)
+{
+    struct sqlite_conn *c = p;
+    if (c == NULL)
+        return;
+    struct sqlite_store *ss = c->owner;
+    pthread_mutex_lock(&ss->conns_lock);
+    for (struct sqlite_conn **pp = &ss->all_conns; *pp != NULL; pp = &(*pp)->next_all) {
+        if (*pp == c) {
+            *pp = c->next_all;
+            break;
+        }
+    }
+    pthread_mutex_unlock(&ss->conns_lock);
+    conn_destroy(c);
 }
 
 static int conn_open(struct sqlite_store *ss, struct sqlite_conn **out, struct fc_err *err)
@@ -229,6 +251,7 @@ static void sqlite_close(struct store *s)
         conn_destroy(c);
         c = next;
     }
+    pthread_setspecific(ss->conn_key, NULL);
     pthread_key_delete(ss->conn_key);
     pthread_mutex_destroy(&ss->conns_lock);
     free(ss->path);
@@ -316,8 +339,8 @@ int store_sqlite_open(const char *path, struct store **out, struct fc_err *err)
     if (ss == NULL)
         return err_set(err, FC_ENOMEM, "", "out of memory");
     ss->path = strdup(path);
-    /* connections are closed by sqlite_close, not at thread exit, so the list stays valid */
-    pthread_key_create(&ss->conn_key, NULL);
+    /* a thread's connection closes when the thread ends (conn_release) or at store_close */
+    pthread_key_create(&ss->conn_key, conn_release);
     pthread_mutex_init(&ss->conns_lock, NULL);
     ss->base.ops = &sqlite_ops;
     struct sqlite_conn *c;

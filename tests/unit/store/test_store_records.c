@@ -553,6 +553,41 @@ static void test_concurrent_writers_from_two_threads(void **state)
     assert_int_equal(events, 200);
 }
 
+static void test_backup_while_a_writer_runs_is_consistent(void **state)
+{
+    struct store_fixture *f = FIX(state);
+    struct store *s = f->store;
+    if (f->path[0] == '\0')
+        skip();
+    struct world w;
+    seed(s, &w);
+    struct fc_err err = { 0 };
+    struct writer wr = { s, &w, 150, 0 };
+    pthread_t t;
+    char backup[400];
+    snprintf(backup, sizeof(backup), "%s/during.db", f->dir);
+    assert_int_equal(pthread_create(&t, NULL, writer_main, &wr), 0);
+    int rc = store_backup(s, backup, &err);
+    pthread_join(t, NULL);
+    assert_int_equal(rc, FC_OK);
+    assert_int_equal(wr.failures, 0); /* the writer was never refused during the backup */
+    /* the copy is one consistent moment: every contact has its person and audit event */
+    struct store *copy;
+    char url[450];
+    snprintf(url, sizeof(url), "sqlite:%s", backup);
+    assert_int_equal(store_open(url, &copy, &err), FC_OK);
+    assert_int_equal(store_check(copy, &err), FC_OK);
+    size_t contacts;
+    assert_int_equal(store_contact_count(copy, &(struct contact_query){ 0 }, &contacts, &err),
+                     FC_OK);
+    int64_t bad, events;
+    assert_int_equal(store_audit_verify(copy, &bad, &events, &err), FC_OK);
+    assert_int_equal(bad, 0);
+    assert_int_equal((size_t)events, contacts);
+    assert_true(contacts <= 150);
+    store_close(copy);
+}
+
 static void test_backup_restore_round_trip(void **state)
 {
     struct store_fixture *f = FIX(state);
@@ -624,6 +659,8 @@ int main(int argc, char **argv)
                                         fixture_teardown),
         cmocka_unit_test_setup_teardown(test_concurrent_writers_from_two_threads, fixture_setup,
                                         fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_backup_while_a_writer_runs_is_consistent,
+                                        fixture_setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(test_backup_restore_round_trip, fixture_setup,
                                         fixture_teardown),
     };
