@@ -206,8 +206,8 @@ void ui_call_candidates_render(struct html *h, const struct ui_lookup_view *v)
                   "data-testid", "no-candidates", NULL);
     } else {
         html_open(h, "p", "class", "hint", NULL);
-        html_textf(h, "%zu possible match%s, best first (%.0f ms).", v->n, v->n == 1 ? "" : "es",
-                   v->elapsed_ms);
+        html_textf(h, "%zu possible match%s, best first (found in %.1f ms).", v->n,
+                   v->n == 1 ? "" : "es", v->elapsed_ms);
         html_close(h, "p");
     }
     html_open(h, "fieldset", NULL);
@@ -326,8 +326,12 @@ void ui_call_render(struct html *h, const struct ui_page *page, const struct ui_
         html_close(h, "div");
     }
 
+    /* htmx posts the form (with the CSRF header); on success the server answers with
+     * HX-Redirect to the new incident, on a validation error it fills #call-errors and
+     * leaves everything typed in place. */
     html_open(h, "form", "id", "call-form", "method", "post", "action", "/call", "class",
-              "call-steps", NULL);
+              "call-steps", "hx-post", "/call", "hx-swap", "none", "hx-disinherit", "*", NULL);
+    html_elem(h, "div", "", "id", "call-errors", "data-focus-on-swap", "", NULL);
     ui_csrf_field(h, page->csrf);
     html_open(h, "div", "class", "call-grid", NULL);
 
@@ -446,10 +450,15 @@ static const char *fact_value(const struct risk_answers *ans, const struct risk_
     return NULL;
 }
 
-/* One term in plain words: "S5 yes", "1 earlier contact in 12 months". */
-static char *term_words(struct arena *a, const struct risk_facts *facts, const char *id,
-                        const char *value)
+/* One term in plain words: "S7 yes (Is it affecting ...?)", "1 earlier contact in 12
+ * months". */
+static char *term_words(struct arena *a, const struct risk_config *risk,
+                        const struct risk_facts *facts, const char *id, const char *value)
 {
+    for (size_t i = 0; i < risk->n_screening; i++) {
+        if (strcmp(risk->screening[i].id, id) == 0)
+            return arena_sprintf(a, "%s %s: %s", id, value, risk->screening[i].text);
+    }
     if (strcmp(id, "repeat") == 0)
         return arena_sprintf(a, "%d earlier contact%s in 12 months", facts->prior_contacts_12m,
                              facts->prior_contacts_12m == 1 ? "" : "s");
@@ -502,8 +511,9 @@ int ui_call_screening_build(const struct risk_config *risk, const struct grading
             continue;
         char *line = arena_strdup(a, "");
         for (size_t t = 0; t < cond->n_terms && line; t++)
-            line = arena_sprintf(a, "%s%s%s", line, t ? " and " : "",
-                                 term_words(a, facts, cond->terms[t].id, cond->terms[t].value));
+            line =
+                arena_sprintf(a, "%s%s%s", line, t ? " and " : "",
+                              term_words(a, risk, facts, cond->terms[t].id, cond->terms[t].value));
         if (line)
             why[n_why++] = line;
     }

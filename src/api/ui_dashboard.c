@@ -7,6 +7,7 @@
  */
 #include "api/ui_screens.h"
 
+#include <stdio.h>
 #include <string.h>
 
 static void table_render(struct html *h, const struct ui_table *t, const char *tiles,
@@ -46,8 +47,10 @@ static void table_render(struct html *h, const struct ui_table *t, const char *t
         html_close(h, "tr");
     }
     if (t->n_rows == 0) {
+        char span[24];
+        snprintf(span, sizeof(span), "%zu", t->n_cols ? t->n_cols : 1);
         html_open(h, "tr", NULL);
-        html_elem(h, "td", "No data for this period.", NULL);
+        html_elem(h, "td", "No data for this period.", "colspan", span, NULL);
         html_close(h, "tr");
     }
     html_close(h, "tbody");

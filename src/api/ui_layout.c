@@ -36,7 +36,6 @@ static const struct ui_nav_item nav_supervisor[] = {
 
 static const struct ui_nav_item nav_partner[] = {
     { "/cases", "Cases" },
-    { "/call", "New report" },
     { NULL, NULL },
 };
 
@@ -114,6 +113,8 @@ static void write_head(struct html *h, const struct ui_page *page)
     html_text(h, page->title);
     html_raw(h, " · FirstContact</title>");
     html_void(h, "link", "rel", "stylesheet", "href", "/static/css/app.css", NULL);
+    html_void(h, "link", "rel", "icon", "href", "/static/favicon.svg", "type", "image/svg+xml",
+              NULL);
     html_elem(h, "script", "", "src", "/static/vendor/htmx/htmx.min.js", "defer", "", NULL);
     html_elem(h, "script", "", "src", "/static/js/app.js", "defer", "", NULL);
     html_elem(h, "script", "", "src", "/static/js/components.js", "defer", "", NULL);
@@ -150,7 +151,7 @@ static void write_header(struct html *h, const struct ui_page *page)
             html_text(h, page->org_name);
         }
         html_close(h, "span");
-        html_open(h, "form", "method", "post", "action", "/logout", NULL);
+        html_open(h, "form", "method", "post", "action", "/logout", "id", "logout-form", NULL);
         ui_csrf_field(h, page->csrf);
         html_elem(h, "button", "Sign out", "type", "submit", "class", "button", NULL);
         html_close(h, "form");

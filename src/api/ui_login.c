@@ -11,7 +11,8 @@ void ui_login_render(struct html *h, const char *csrf, const char *username, con
         html_text(h, error);
         html_close(h, "div");
     }
-    html_open(h, "form", "method", "post", "action", "/login", "class", "panel", NULL);
+    html_open(h, "form", "method", "post", "action", "/login", "class", "panel", "id",
+              "login-form", NULL);
     ui_csrf_field(h, csrf);
     ui_text_field(h, "text", "username", "Username", username, NULL, NULL, "autocomplete",
                   "username", "autocapitalize", "none", "spellcheck", "false", "required", "",
@@ -25,5 +26,6 @@ void ui_login_render(struct html *h, const char *csrf, const char *username, con
     html_close(h, "form");
     html_elem(h, "p", "Sessions end after a period without use. Sign out when you leave the desk.",
               "class", "hint", NULL);
+    html_elem(h, "script", "", "src", "/static/js/login.js", "defer", "", NULL);
     ui_page_end(h);
 }

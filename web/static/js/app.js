@@ -6,6 +6,7 @@
  *  - Moves focus to the first error or the first field of a swapped-in fragment that asks
  *    for it (data-autofocus), so keyboard users land where they need to be.
  *  - Screening questions ("one by one"): answering one moves focus to the next.
+ *  - Sign-out posts to /api/v1/logout with the CSRF header.
  */
 (function () {
     "use strict";
@@ -82,6 +83,22 @@
             }
         }
         q.setAttribute("data-answered", "");
+    });
+
+    /* Sign out through the JSON API with the CSRF header, then back to the sign-in page. */
+    document.addEventListener("submit", function (ev) {
+        var form = ev.target;
+        if (!form || form.id !== "logout-form") {
+            return;
+        }
+        ev.preventDefault();
+        fetch("/api/v1/logout", {
+            method: "POST",
+            credentials: "same-origin",
+            headers: { "X-CSRF-Token": csrfToken() }
+        }).finally(function () {
+            window.location.assign("/login");
+        });
     });
 
     document.addEventListener("DOMContentLoaded", function () {

@@ -47,9 +47,16 @@
         return v > 0 ? SHADES[Math.min(i + 1, SHADES.length - 1)] : SHADES[0];
     }
 
-    function legend(el, br) {
+    function legend(el, br, max) {
         var box = document.createElement("ul");
         box.className = "map-legend";
+        if (max <= 0) {
+            var none = document.createElement("li");
+            none.textContent = "No incidents in this period: every area is unshaded.";
+            box.appendChild(none);
+            el.parentNode.insertBefore(box, el.nextSibling);
+            return;
+        }
         for (var i = 1; i < SHADES.length; i++) {
             var li = document.createElement("li");
             var sw = document.createElement("span");
@@ -99,7 +106,7 @@
                     }
                 }).addTo(map);
                 map.fitBounds(layer.getBounds());
-                legend(el, br);
+                legend(el, br, Math.max.apply(null, vals.concat([0])));
                 el.setAttribute("data-ready", "true");
             })
             .catch(function (e) {
