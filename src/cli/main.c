@@ -19,9 +19,13 @@ int cmd_replay(int argc, char **argv);
 int cmd_dedupe(int argc, char **argv);
 int cmd_train(int argc, char **argv);
 
+/* server (cmd_serve.c) */
+int cmd_serve(int argc, char **argv);
+
 /* One line per subcommand; each is defined in its cmd_<name>.c. */
 const struct cli_command cli_commands[] = {
     { "version", cmd_version, "print the version" },
+    { "serve", cmd_serve, "run the HTTP server (web UI and JSON API)" },
     { "replay", cmd_replay, "replay calls and partner flags, deciding repeat and vulnerable" },
     { "dedupe", cmd_dedupe, "cluster a file of person records (legacy data migration)" },
     { "train", cmd_train, "estimate the matching model (EM) and write it as JSON" },

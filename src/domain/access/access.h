@@ -136,4 +136,36 @@ bool access_timeline_entry_visible(const struct access_viewer *v, bool is_police
  * organisation: the caller writes an audit event with action "disclose". */
 bool access_is_disclosure(const struct access_viewer *v, fc_id_t owner_org_id);
 
+/* ---- Record rules for the JSON API (persons, contacts, incidents, flags) ---- */
+
+/* How long after it was received a contact counts as live for its handler: reads of the
+ * caller's record during it need no separate purpose (DESIGN section 11). */
+#define ACCESS_LIVE_CONTACT_S (4 * 3600)
+
+/*
+ * Whether the viewer's organisation holds the person in its own records. The force's
+ * person index is the force's record, so police staff always do; a partner does when one of
+ * its contacts, incidents or flags names the person (`n_own_links` > 0).
+ */
+bool access_person_is_own(const struct access_viewer *v, size_t n_own_links);
+
+/* Whether a contact is live for the viewer: theirs, and received within the window. */
+bool access_contact_is_live(const struct access_viewer *v, fc_id_t handler_user_id,
+                            fc_time_t received_at, fc_time_t now);
+
+/* Grade or re-grade an incident (DESIGN section 1: call handler, supervisor). */
+bool access_can_grade(const struct access_viewer *v);
+
+/* Lower a risk level (supervisor only, with a reason). */
+bool access_can_lower_risk(const struct access_viewer *v);
+
+/* Raise a flag, or change or withdraw one raised by `flag_org_id` (0: external agency):
+ * police officers and supervisors for police and external flags; partner officers for
+ * their own organisation's flags. */
+bool access_can_change_flag(const struct access_viewer *v, fc_id_t flag_org_id,
+                            enum org_kind flag_org_kind);
+
+/* Whether the viewer sees a flag's reason text (sensitive, Schedule 8). */
+bool access_flag_reason_visible(const struct access_viewer *v, fc_id_t flag_org_id);
+
 #endif

@@ -1,0 +1,174 @@
+/*
+ * api/lookup.c: POST /api/v1/lookup: who might this caller be?
+ *
+ * Takes whatever the handler has typed so far (any of name, date of birth, phone, email,
+ * address, postcode), asks the match service (domain/match) for ranked candidates and
+ * adds, for each, what the handler needs at first contact: contacts in the last 12 months
+ * and ever, flags in force (the reason only where domain/access allows) and open incidents.
+ * Each candidate shown is a read of that person's record: it is audited, and a lookup
+ * outside the handler's live contact needs a stated purpose (DESIGN section 11).
+ */
+#include <string.h>
+
+#include "api/api.h"
+#include "api/input.h"
+#include "domain/match/match.h"
+#include "store/store.h"
+
+#define LOOKUP_WINDOW_S (365 * 24 * 3600)
+
+static const struct api_field lookup_fields[] = {
+    { "forename", API_STRING, false, 100, NULL },
+    { "surname", API_STRING, false, 100, NULL },
+    { "full_name", API_STRING, false, 300, NULL },
+    { "dob", API_STRING, false, 40, NULL },
+    { "phone", API_STRING, false, 40, NULL },
+    { "email", API_STRING, false, 254, NULL },
+    { "address", API_STRING, false, 300, NULL },
+    { "postcode", API_STRING, false, 10, NULL },
+    { "contact_id", API_INTEGER, false, 0, NULL },
+    { "purpose", API_STRING, false, 200, NULL },
+    API_FIELDS_END,
+};
+
+static int history_json(struct http_req *req, fc_id_t person_id, json_t **out)
+{
+    struct store *st = req->app->store;
+    struct fc_err e;
+    size_t n_12m = 0, n_all = 0, n_flags = 0, n_open = 0;
+    struct flag *flags;
+    struct incident *incs;
+    int rc;
+
+    struct contact_query cq = { .caller_person_id = person_id };
+    rc = st->ops->contact_count(st, &cq, &n_all, &e);
+    if (rc == FC_OK) {
+        cq.from = req->now - LOOKUP_WINDOW_S;
+        cq.to = req->now + 1;
+        rc = st->ops->contact_count(st, &cq, &n_12m, &e);
+    }
+    if (rc == FC_OK)
+        rc = st->ops->flag_list_for_person(st, person_id, req->arena, &flags, &n_flags, &e);
+    struct incident_query iq = { .person_id = person_id, .status = "open", .limit = 100 };
+    if (rc == FC_OK)
+        rc = st->ops->incident_search(st, &iq, req->arena, &incs, &n_open, &e);
+    if (rc != FC_OK)
+        return api_store_failed(req, rc, &e);
+    json_t *in_force = json_array();
+    for (size_t i = 0; i < n_flags; i++) {
+        const struct flag *f = &flags[i];
+        if (f->flagged_at <= req->now && (f->withdrawn_at == 0 || f->withdrawn_at > req->now))
+            json_array_append_new(in_force, api_flag_json(req, f));
+    }
+    struct access_viewer v = api_viewer(req);
+    size_t visible_open = 0;
+    for (size_t i = 0; i < n_open; i++)
+        visible_open +=
+            access_incident_visible(&v, incs[i].org_id, incs[i].is_police_only, ACCESS_NONE);
+    *out = json_pack("{s:I, s:I, s:b, s:o, s:I}", "contacts_12m", (json_int_t)n_12m,
+                     "contacts_total", (json_int_t)n_all, "is_repeat", n_12m > 0, "flags",
+                     in_force, "open_incidents", (json_int_t)visible_open);
+    return FC_OK;
+}
+
+int api_lookup(struct http_req *req, struct http_resp *resp)
+{
+    struct store *st = req->app->store;
+    struct match_record q;
+    struct match_result res;
+    struct contact c, *live = NULL;
+    json_t *in;
+    const char *purpose;
+    struct fc_err e;
+    int rc;
+
+    rc = http_req_json(req, &in);
+    if (rc == FC_OK)
+        rc = api_input_check(in, "", lookup_fields, &req->err);
+    if (rc != FC_OK)
+        return rc;
+    memset(&q, 0, sizeof(q));
+    q.forename = api_input_str(in, "forename");
+    q.surname = api_input_str(in, "surname");
+    q.full_name = api_input_str(in, "full_name");
+    q.dob = api_input_str(in, "dob");
+    q.phone = api_input_str(in, "phone");
+    q.email = api_input_str(in, "email");
+    q.address = api_input_str(in, "address");
+    q.postcode = api_input_str(in, "postcode");
+    const char *const given[] = { q.forename, q.surname, q.full_name, q.dob,
+                                  q.phone,    q.email,   q.address,   q.postcode };
+    bool any = false;
+    for (size_t i = 0; i < sizeof(given) / sizeof(given[0]); i++)
+        any = any || (given[i] != NULL && given[i][0] != '\0');
+    if (!any)
+        return err_set(&req->err, FC_EINVAL, "surname",
+                       "give at least one of forename, surname, full_name, dob, phone, email, "
+                       "address or postcode");
+    fc_id_t contact_id = (fc_id_t)api_input_int(in, "contact_id", 0);
+    if (contact_id != 0) {
+        rc = contact_id > 0 ? st->ops->contact_get(st, contact_id, req->arena, &c, &e)
+                            : FC_ENOTFOUND;
+        if (rc == FC_ENOTFOUND)
+            return err_set(&req->err, FC_EINVAL, "contact_id", "no such contact");
+        if (rc != FC_OK)
+            return api_store_failed(req, rc, &e);
+        live = &c;
+    }
+    rc = api_purpose(req, in, &purpose);
+    if (rc == FC_OK && purpose == NULL)
+        rc = api_read_purpose(req, live, &purpose);
+    if (rc != FC_OK)
+        return rc;
+    if (req->app->match == NULL) {
+        req->problem_status = 503;
+        return err_set(&req->err, FC_EUNAVAIL, "", "the person index is not loaded");
+    }
+    rc = match_lookup(req->app->match, &q, req->now, req->arena, &res, &req->err);
+    if (rc != FC_OK)
+        return rc;
+
+    json_t *cands = json_array();
+    rc = st->ops->txn_begin(st, &e);
+    if (rc != FC_OK) {
+        json_decref(cands);
+        return api_store_failed(req, rc, &e);
+    }
+    for (size_t i = 0; i < res.n && rc == FC_OK; i++) {
+        const struct match_candidate *mc = &res.cands[i];
+        json_t *fields = json_array();
+        for (size_t f = 0; f < MATCH_FIELD_COUNT; f++) {
+            const struct match_field_weight *fw = &mc->fields[f];
+            if (fw->level == NULL)
+                continue;
+            json_array_append_new(fields, json_pack("{s:s, s:s, s:f, s:s}", "field",
+                                                    match_field_name(fw->field), "level",
+                                                    fw->level, "weight", fw->weight, "reason",
+                                                    fw->reason));
+        }
+        json_t *history = NULL;
+        rc = history_json(req, mc->person_id, &history);
+        if (rc == FC_OK)
+            rc = api_audit(req, AUDIT_CONSULT, "person", mc->person_id, purpose,
+                           arena_sprintf(req->arena, "lookup candidate p=%.3f",
+                                         mc->probability));
+        json_array_append_new(cands, json_pack("{s:I, s:f, s:f, s:s, s:o, s:o*}", "person_id",
+                                               (json_int_t)mc->person_id, "probability",
+                                               mc->probability, "weight", mc->weight, "band",
+                                               match_band_name(mc->band), "fields", fields,
+                                               "history", history));
+    }
+    if (rc != FC_OK) {
+        st->ops->txn_rollback(st);
+        json_decref(cands);
+        return rc;
+    }
+    rc = st->ops->txn_commit(st, &e);
+    if (rc != FC_OK) {
+        json_decref(cands);
+        return api_store_failed(req, rc, &e);
+    }
+    return http_resp_json(req, resp, 200,
+                          json_pack("{s:o, s:I}", "candidates", cands, "scored",
+                                    (json_int_t)res.n_blocked));
+}

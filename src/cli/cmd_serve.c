@@ -1,0 +1,194 @@
+/*
+ * cli/cmd_serve.c: `firstcontact serve`: migrate, open the store, build the person index,
+ * serve HTTP until SIGTERM or SIGINT, then shut down gracefully.
+ *
+ * Signals are blocked in every thread before the server starts (its workers inherit the
+ * mask) and taken here with sigwait(), so no handler runs in signal context. On the signal
+ * the server stops accepting, requests in flight finish, and the store closes cleanly.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "domain/match/match.h"
+#include "http/server.h"
+#include "store/store.h"
+#include "util/config.h"
+#include "util/log.h"
+
+extern char **environ;
+
+int cmd_serve(int argc, char **argv);
+
+static void serve_usage(FILE *f)
+{
+    fprintf(f, "usage: firstcontact serve [--db PATH] [--listen HOST:PORT] [--config FILE]\n"
+               "                          [--set KEY=VALUE]...\n\n"
+               "Runs the migrations, opens the store and serves the web UI and the JSON API\n"
+               "until SIGTERM or SIGINT; requests in flight finish before it exits.\n\n"
+               "  --db PATH           store: an SQLite file, sqlite:PATH or postgresql://...\n"
+               "  --listen HOST:PORT  address to listen on (port 0 picks a free port)\n"
+               "  --config FILE       INI configuration file\n"
+               "  --set KEY=VALUE     any configuration key (see docs/api.md, Configuration)\n\n"
+               "Precedence: defaults < --config file < FC_* environment < flags.\n"
+               "Prints `listening on http://HOST:PORT` once it accepts connections.\n");
+}
+
+static int parse_listen(const char *s, char *host, size_t host_len, uint16_t *port)
+{
+    const char *colon = strrchr(s, ':');
+    char *end;
+    if (colon == NULL || colon == s || (size_t)(colon - s) >= host_len)
+        return -1;
+    errno = 0;
+    long p = strtol(colon + 1, &end, 10);
+    if (errno != 0 || *end != '\0' || colon[1] == '\0' || p < 0 || p > 65535)
+        return -1;
+    memcpy(host, s, (size_t)(colon - s));
+    host[colon - s] = '\0';
+    *port = (uint16_t)p;
+    return 0;
+}
+
+/* Reads configuration in order of precedence; flags were set first and win. */
+static int load_config(struct config *cfg, int argc, char **argv, struct fc_err *err)
+{
+    const char *config_path = NULL;
+    int rc = config_init(cfg, err);
+    for (int i = 1; rc == FC_OK && i < argc; i++) {
+        const char *a = argv[i];
+        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if ((strcmp(a, "--db") == 0 || strcmp(a, "--listen") == 0) && v != NULL) {
+            rc = config_set(cfg, a + 2, v, CONFIG_FLAG, err);
+            i++;
+        } else if (strcmp(a, "--config") == 0 && v != NULL) {
+            config_path = v;
+            i++;
+        } else if (strcmp(a, "--set") == 0 && v != NULL) {
+            rc = config_set_pair(cfg, v, err);
+            i++;
+        } else {
+            rc = err_set(err, FC_EINVAL, a, "unknown option or missing value: %s", a);
+        }
+    }
+    if (rc == FC_OK)
+        rc = config_load_env(cfg, environ, err);
+    if (rc == FC_OK && config_path != NULL)
+        rc = config_load_file(cfg, config_path, err);
+    return rc;
+}
+
+static int options_from_config(const struct config *cfg, struct http_options *opt,
+                               char *host, size_t host_len, struct fc_err *err)
+{
+    long v;
+    int rc;
+    http_options_default(opt);
+    if (parse_listen(config_get(cfg, "listen"), host, host_len, &opt->port) != 0)
+        return err_set(err, FC_EINVAL, "listen", "must be HOST:PORT, e.g. 127.0.0.1:8080");
+    opt->host = host;
+    rc = config_get_long(cfg, "workers", 1, 256, 8, &v, err);
+    if (rc != FC_OK)
+        return rc;
+    opt->threads = (unsigned)v;
+    rc = config_get_long(cfg, "max_body_bytes", 1024, 64L << 20, HTTP_MAX_BODY_BYTES, &v, err);
+    if (rc != FC_OK)
+        return rc;
+    opt->max_body_bytes = (size_t)v;
+    rc = config_get_long(cfg, "session_idle_min", 1, 24 * 60, 30, &v, err);
+    if (rc != FC_OK)
+        return rc;
+    opt->session_idle_min = (int)v;
+    rc = config_get_long(cfg, "session_max_hours", 1, 24 * 7, 12, &v, err);
+    if (rc != FC_OK)
+        return rc;
+    opt->session_max_hours = (int)v;
+    const char *secure = config_get(cfg, "cookie_secure");
+    opt->is_tls = secure != NULL && (strcmp(secure, "true") == 0 || strcmp(secure, "1") == 0);
+    return FC_OK;
+}
+
+int cmd_serve(int argc, char **argv)
+{
+    struct config cfg = { 0 };
+    struct fc_err err = { 0 };
+    struct store *st = NULL;
+    struct match_service *match = NULL;
+    struct http_server *srv = NULL;
+    struct http_app app;
+    char host[64];
+    int version = 0, status = 1;
+    size_t persons = 0, keys = 0, bytes = 0;
+    sigset_t sigs;
+    int sig = 0;
+
+    memset(&app, 0, sizeof(app));
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            serve_usage(stdout);
+            return 0;
+        }
+    }
+    if (load_config(&cfg, argc, argv, &err) != FC_OK) {
+        fprintf(stderr, "firstcontact serve: %s%s%s\n", err.field, err.field[0] ? ": " : "",
+                err.msg);
+        serve_usage(stderr);
+        config_free(&cfg);
+        return 2;
+    }
+    int level = log_level_parse(config_get(&cfg, "log_level"));
+    if (level >= 0)
+        log_set_level((enum log_level)level);
+    if (options_from_config(&cfg, &app.opt, host, sizeof(host), &err) != FC_OK)
+        goto fail;
+    if (store_open(config_get(&cfg, "db"), &st, &err) != FC_OK)
+        goto fail;
+    if (store_migrate(st, &version, &err) != FC_OK)
+        goto fail;
+    log_emit(LOG_INFO, "serve.migrated", "store=%s schema=%d", st->ops->name, version);
+    if (match_service_create(NULL, NULL, &match, &err) != FC_OK ||
+        match_service_load(match, st, &err) != FC_OK)
+        goto fail;
+    match_service_stats(match, &persons, &keys, &bytes);
+    log_emit(LOG_INFO, "serve.index_loaded", "persons=%zu keys=%zu bytes=%zu", persons, keys,
+             bytes);
+    app.store = st;
+    app.match = match;
+    if (http_app_init(&app, &err) != FC_OK)
+        goto fail;
+
+    sigemptyset(&sigs);
+    sigaddset(&sigs, SIGTERM);
+    sigaddset(&sigs, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    if (http_server_start(&app, &srv, &err) != FC_OK)
+        goto fail;
+    log_emit(LOG_INFO, "serve.listening", "host=%s port=%u workers=%u", host,
+             (unsigned)http_server_port(srv), app.opt.threads);
+    printf("listening on http://%s:%u\n", host, (unsigned)http_server_port(srv));
+    fflush(stdout);
+
+    while (sigwait(&sigs, &sig) != 0)
+        ;
+    log_emit(LOG_INFO, "serve.stopping", "signal=%d", sig);
+    http_server_stop(srv);
+    srv = NULL;
+    log_emit(LOG_INFO, "serve.stopped", "signal=%d", sig);
+    status = 0;
+    goto out;
+fail:
+    fprintf(stderr, "firstcontact serve: %s%s%s\n", err.field, err.field[0] ? ": " : "",
+            err.msg);
+out:
+    http_server_stop(srv);
+    http_app_cleanup(&app);
+    match_service_free(match);
+    store_close(st);
+    config_free(&cfg);
+    return status;
+}
