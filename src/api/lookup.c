@@ -139,8 +139,8 @@ int api_lookup(struct http_req *req, struct http_resp *resp)
         json_t *fields = json_array();
         for (size_t f = 0; f < MATCH_FIELD_COUNT; f++) {
             const struct match_field_weight *fw = &mc->fields[f];
-            if (fw->level == NULL)
-                continue;
+            if (fw->level == NULL || strcmp(fw->level, "null") == 0)
+                continue; /* the field was not given on one side */
             json_array_append_new(fields, json_pack("{s:s, s:s, s:f, s:s}", "field",
                                                     match_field_name(fw->field), "level",
                                                     fw->level, "weight", fw->weight, "reason",

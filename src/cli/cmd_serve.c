@@ -7,6 +7,8 @@
  * the server stops accepting, requests in flight finish, and the store closes cleanly.
  */
 #include <errno.h>
+#include <getopt.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,8 +21,6 @@
 #include "util/config.h"
 #include "util/log.h"
 
-extern char **environ;
-
 int cmd_serve(int argc, char **argv);
 
 static void serve_usage(FILE *f)
@@ -29,11 +29,8 @@ static void serve_usage(FILE *f)
                "                          [--set KEY=VALUE]...\n\n"
                "Runs the migrations, opens the store and serves the web UI and the JSON API\n"
                "until SIGTERM or SIGINT; requests in flight finish before it exits.\n\n"
-               "  --db PATH           store: an SQLite file, sqlite:PATH or postgresql://...\n"
-               "  --listen HOST:PORT  address to listen on (port 0 picks a free port)\n"
-               "  --config FILE       INI configuration file\n"
-               "  --set KEY=VALUE     any configuration key (see docs/api.md, Configuration)\n\n"
-               "Precedence: defaults < --config file < FC_* environment < flags.\n"
+               "  --listen HOST:PORT address to listen on (port 0 picks a free port)\n" CLI_COMMON_HELP
+               "\nPrecedence: defaults < --config file < FC_* environment < flags.\n"
                "Prints `listening on http://HOST:PORT` once it accepts connections.\n");
 }
 
@@ -51,34 +48,6 @@ static int parse_listen(const char *s, char *host, size_t host_len, uint16_t *po
     host[colon - s] = '\0';
     *port = (uint16_t)p;
     return 0;
-}
-
-/* Reads configuration in order of precedence; flags were set first and win. */
-static int load_config(struct config *cfg, int argc, char **argv, struct fc_err *err)
-{
-    const char *config_path = NULL;
-    int rc = config_init(cfg, err);
-    for (int i = 1; rc == FC_OK && i < argc; i++) {
-        const char *a = argv[i];
-        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if ((strcmp(a, "--db") == 0 || strcmp(a, "--listen") == 0) && v != NULL) {
-            rc = config_set(cfg, a + 2, v, CONFIG_FLAG, err);
-            i++;
-        } else if (strcmp(a, "--config") == 0 && v != NULL) {
-            config_path = v;
-            i++;
-        } else if (strcmp(a, "--set") == 0 && v != NULL) {
-            rc = config_set_pair(cfg, v, err);
-            i++;
-        } else {
-            rc = err_set(err, FC_EINVAL, a, "unknown option or missing value: %s", a);
-        }
-    }
-    if (rc == FC_OK)
-        rc = config_load_env(cfg, environ, err);
-    if (rc == FC_OK && config_path != NULL)
-        rc = config_load_file(cfg, config_path, err);
-    return rc;
 }
 
 static int options_from_config(const struct config *cfg, struct http_options *opt,
@@ -125,28 +94,38 @@ int cmd_serve(int argc, char **argv)
     sigset_t sigs;
     int sig = 0;
 
+    static const struct option longopts[] = { { "listen", 1, NULL, 'l' }, CLI_COMMON_OPTIONS,
+                                              { NULL, 0, NULL, 0 } };
+    struct cli_common co = { 0 };
+    const char *listen = NULL;
+    int opt;
+
     memset(&app, 0, sizeof(app));
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+        if (opt == 'h') {
             serve_usage(stdout);
             return 0;
         }
+        if (opt == 'l') {
+            listen = optarg;
+        } else if (!cli_common_take(&co, opt, optarg)) {
+            serve_usage(stderr);
+            return 2;
+        }
     }
-    if (load_config(&cfg, argc, argv, &err) != FC_OK) {
-        fprintf(stderr, "firstcontact serve: %s%s%s\n", err.field, err.field[0] ? ": " : "",
-                err.msg);
+    if (optind < argc) {
+        fprintf(stderr, "firstcontact serve: unexpected argument '%s'\n", argv[optind]);
         serve_usage(stderr);
-        config_free(&cfg);
         return 2;
     }
-    int level = log_level_parse(config_get(&cfg, "log_level"));
-    if (level >= 0)
-        log_set_level((enum log_level)level);
+    if (cli_config_load(&co, &cfg, &err) != FC_OK)
+        return cli_fail("serve", &err);
+    if (listen != NULL && config_set(&cfg, "listen", listen, CONFIG_FLAG, &err) != FC_OK)
+        goto fail;
     if (options_from_config(&cfg, &app.opt, host, sizeof(host), &err) != FC_OK)
         goto fail;
-    if (store_open(config_get(&cfg, "db"), &st, &err) != FC_OK)
-        goto fail;
-    if (store_migrate(st, &version, &err) != FC_OK)
+    if (cli_open_store(&cfg, &st, &err) != FC_OK || store_schema_version(st, &version, &err) != FC_OK)
         goto fail;
     log_emit(LOG_INFO, "serve.migrated", "store=%s schema=%d", st->ops->name, version);
     if (match_service_create(NULL, NULL, &match, &err) != FC_OK ||
@@ -182,8 +161,7 @@ int cmd_serve(int argc, char **argv)
     status = 0;
     goto out;
 fail:
-    fprintf(stderr, "firstcontact serve: %s%s%s\n", err.field, err.field[0] ? ": " : "",
-            err.msg);
+    cli_fail("serve", &err);
 out:
     http_server_stop(srv);
     http_app_cleanup(&app);
