@@ -524,11 +524,16 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         atomic_fetch_add(&srv->in_flight, 1);
         *con_cls = cr;
         const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
-        if (cl != NULL && strtoull(cl, NULL, 10) > srv->app->opt.max_body_bytes) {
-            /* Answer at once rather than read a body we would throw away. */
+        unsigned long long declared = cl != NULL ? strtoull(cl, NULL, 10) : 0;
+        if (declared > srv->app->opt.max_body_bytes) {
             cr->is_too_large = true;
-            cr->is_answered = true;
-            return dispatch(srv, c, url, method, cr);
+            if (declared / 16 > srv->app->opt.max_body_bytes) {
+                /* Far too big to be worth reading: answer now and let the connection close.
+                 * A little too big is read and dropped, so the client sees the answer
+                 * rather than a reset. */
+                cr->is_answered = true;
+                return dispatch(srv, c, url, method, cr);
+            }
         }
         return MHD_YES;
     }

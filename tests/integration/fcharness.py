@@ -205,7 +205,12 @@ class Server:
             hdrs["Authorization"] = "Bearer " + token
         conn = self.connection()
         try:
-            conn.request(method, path, body=data, headers=hdrs)
+            try:
+                conn.request(method, path, body=data, headers=hdrs)
+            except (BrokenPipeError, ConnectionResetError):
+                # The server answered before reading the whole body (413) and closed; the
+                # answer is still waiting in the socket.
+                pass
             r = conn.getresponse()
             out = Response(r.status, {k.lower(): v for k, v in r.getheaders()}, r.read())
         finally:

@@ -1,0 +1,215 @@
+"""Create, read, update and search persons, contacts, incidents and flags; lookup; audit.
+
+Every read or change of a person's record must leave an audit event with who, what, when
+and the stated purpose (issue 2 part 6).
+"""
+
+import unittest
+
+import fcharness
+
+
+def audit_rows(srv, object_type, object_id):
+    conn = srv.db()
+    try:
+        return [dict(r) for r in conn.execute(
+            "SELECT actor_user_id, action, purpose, detail FROM audit_event "
+            "WHERE object_type = ? AND object_id = ? ORDER BY seq", (object_type, object_id))]
+    finally:
+        conn.close()
+
+
+class RecordsTest(fcharness.ServerTestCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.handler = cls.srv.login("handler")
+        cls.officer = cls.srv.login("officer")
+        cls.supervisor = cls.srv.login("supervisor")
+        cls.partner = cls.srv.login("partner")
+
+    def new_person(self, surname="Shergill", forename="Ravinder", **extra):
+        body = {"names": [{"forename": forename, "surname": surname}],
+                "dobs": [{"date": "14/07/1980"}],
+                "phones": [{"number": "07700 900123"}],
+                "addresses": [{"raw": "12 London Road, Leicester", "postcode": "le1 6zg"}]}
+        body.update(extra)
+        r = self.handler.post("/api/v1/persons", body, purpose="caller on the line")
+        self.assertEqual(r.status, 201, r.text)
+        return r.json()
+
+    def test_person_create_normalises_and_audits(self):
+        p = self.new_person()
+        self.assertEqual(p["names"][0]["surname"], "Shergill")
+        self.assertEqual(p["dobs"][0]["date"], "1980-07-14")
+        self.assertEqual(p["phones"][0]["e164"], "+447700900123")
+        self.assertEqual(p["addresses"][0]["postcode"], "LE1 6ZG")
+        self.assertEqual(p["names"][0]["source"], "manual")
+        rows = audit_rows(self.srv, "person", p["id"])
+        self.assertEqual(rows[0]["action"], "collect")
+        self.assertEqual(rows[0]["purpose"], "caller on the line")
+        self.assertEqual(rows[0]["actor_user_id"], self.handler.user["id"])
+
+    def test_person_read_needs_a_purpose_and_is_audited(self):
+        p = self.new_person(surname="Purposeful")
+        r = self.handler.get("/api/v1/persons/%d" % p["id"])
+        self.assertProblem(r, 422, "X-Purpose")
+        r = self.handler.get("/api/v1/persons/%d" % p["id"], purpose="repeat caller check")
+        self.assertEqual(r.status, 200, r.text)
+        self.assertEqual(r.json()["id"], p["id"])
+        rows = audit_rows(self.srv, "person", p["id"])
+        self.assertEqual(rows[-1]["action"], "consult")
+        self.assertEqual(rows[-1]["purpose"], "repeat caller check")
+        self.assertProblem(self.handler.get("/api/v1/persons/999999", purpose="x"), 404)
+        self.assertProblem(self.handler.get("/api/v1/persons/abc", purpose="x"), 404, "id")
+
+    def test_live_contact_stands_in_for_a_purpose(self):
+        p = self.new_person(surname="Livecontact")
+        c = self.handler.post("/api/v1/contacts", {"channel": "phone", "caller_person_id": p["id"]})
+        self.assertEqual(c.status, 201, c.text)
+        cid = c.json()["id"]
+        r = self.handler.get("/api/v1/persons/%d" % p["id"], headers={"X-Contact-Id": str(cid)})
+        self.assertEqual(r.status, 200, r.text)
+        self.assertEqual(audit_rows(self.srv, "person", p["id"])[-1]["purpose"],
+                         "live contact %d" % cid)
+        # another user's contact is not their live contact
+        r = self.officer.get("/api/v1/persons/%d" % p["id"], headers={"X-Contact-Id": str(cid)})
+        self.assertProblem(r, 422, "X-Contact-Id")
+
+    def test_person_update_appends_identifiers(self):
+        p = self.new_person(surname="Appendix")
+        r = self.officer.patch("/api/v1/persons/%d" % p["id"],
+                               {"names": [{"forename": "Ravi", "surname": "Appendix-Smith"}],
+                                "phones": [{"number": "0116 496 0123"}]},
+                               purpose="caller gave a new number")
+        self.assertEqual(r.status, 200, r.text)
+        got = r.json()
+        self.assertEqual(len(got["names"]), 2)
+        self.assertEqual(len(got["phones"]), 2)
+        self.assertEqual(got["names"][0]["surname"], "Appendix")  # never overwritten
+        self.assertEqual(audit_rows(self.srv, "person", p["id"])[-1]["action"], "alter")
+
+    def test_person_search_by_surname_phone_postcode(self):
+        p = self.new_person(surname="Searchable", phones=[{"number": "07700 900999"}])
+        for q in ("surname=searchable", "phone=07700900999", "phone=%2B447700900999"):
+            r = self.handler.get("/api/v1/persons?" + q, purpose="search test")
+            self.assertEqual(r.status, 200, r.text)
+            self.assertIn(p["id"], [x["id"] for x in r.json()["items"]], q)
+        r = self.handler.get("/api/v1/persons?postcode=LE16ZG&limit=100", purpose="search test")
+        self.assertIn(p["id"], [x["id"] for x in r.json()["items"]])
+        self.assertProblem(self.handler.get("/api/v1/persons", purpose="x"), 422, "surname")
+        self.assertProblem(self.handler.get("/api/v1/persons?postcode=ZZ", purpose="x"), 422, "postcode")
+        self.assertProblem(self.handler.get("/api/v1/persons?surname=x&limit=0", purpose="x"), 400, "limit")
+
+    def test_contact_create_get_search(self):
+        p = self.new_person(surname="Contacted")
+        r = self.handler.post("/api/v1/contacts", {
+            "channel": "phone", "received_at": "2026-03-02T21:14:07+00:00",
+            "caller_person_id": p["id"],
+            "details": {"surname": "Contacted", "phone": "07700 900123", "notes": "noise again"}})
+        self.assertEqual(r.status, 201, r.text)
+        c = r.json()
+        self.assertEqual(c["handler_user_id"], self.handler.user["id"])
+        self.assertEqual(c["details"]["notes"], "noise again")
+        self.assertEqual(c["received_at"], "2026-03-02T21:14:07Z")
+        got = self.handler.get("/api/v1/contacts/%d" % c["id"], purpose="review")
+        self.assertEqual(got.status, 200, got.text)
+        found = self.handler.get("/api/v1/contacts?caller_person_id=%d" % p["id"], purpose="history")
+        self.assertEqual([x["id"] for x in found.json()["items"]], [c["id"]])
+        # a partner organisation does not see the force's contact
+        self.assertProblem(self.partner.get("/api/v1/contacts/%d" % c["id"], purpose="x"), 403)
+        self.assertProblem(self.handler.post("/api/v1/contacts", {"channel": "fax"}), 422, "channel")
+        self.assertProblem(self.handler.post("/api/v1/contacts",
+                                             {"channel": "phone", "caller_person_id": 987654}),
+                           422, "caller_person_id")
+
+    def test_incident_create_update_search(self):
+        p = self.new_person(surname="Victimson")
+        r = self.handler.post("/api/v1/incidents", {
+            "category": "personal", "incident_type": "intimidation_harassment",
+            "description": "youths banging on the door", "location_postcode": "LE1 6ZG",
+            "grade": "priority", "risk_level": "medium",
+            "persons": [{"person_id": p["id"], "role": "victim"}]})
+        self.assertEqual(r.status, 201, r.text)
+        inc = r.json()
+        self.assertEqual(inc["status"], "open")
+        self.assertEqual(inc["persons"][0]["role"], "victim")
+        iid = inc["id"]
+        # an officer may close it but not grade it
+        self.assertProblem(self.officer.patch("/api/v1/incidents/%d" % iid, {"grade": "emergency"}),
+                           403, "grade")
+        # lowering risk: supervisor only, with a reason
+        self.assertProblem(self.handler.patch("/api/v1/incidents/%d" % iid, {"risk_level": "standard"}),
+                           403, "risk_level")
+        self.assertProblem(self.supervisor.patch("/api/v1/incidents/%d" % iid, {"risk_level": "standard"}),
+                           422, "reason")
+        r = self.supervisor.patch("/api/v1/incidents/%d" % iid,
+                                  {"risk_level": "standard", "reason": "victim moved away"})
+        self.assertEqual(r.status, 200, r.text)
+        self.assertEqual(r.json()["risk_level"], "standard")
+        r = self.officer.patch("/api/v1/incidents/%d" % iid, {"status": "closed", "outcome": "advice given"})
+        self.assertEqual(r.status, 200, r.text)
+        self.assertEqual(r.json()["status"], "closed")
+        self.assertTrue(r.json()["closed_at"])
+        got = self.officer.get("/api/v1/incidents/%d" % iid)
+        self.assertEqual(got.json()["status"], "closed")
+        found = self.handler.get("/api/v1/incidents?person_id=%d" % p["id"], purpose="history")
+        self.assertEqual([x["id"] for x in found.json()["items"]], [iid])
+        self.assertProblem(self.handler.get("/api/v1/incidents?status=maybe"), 400, "status")
+        # the council does not see the force's incident
+        self.assertProblem(self.partner.get("/api/v1/incidents/%d" % iid), 403)
+        self.assertEqual(audit_rows(self.srv, "incident", iid)[-1]["action"], "consult")
+
+    def test_flag_create_read_withdraw(self):
+        p = self.new_person(surname="Flagged")
+        r = self.officer.post("/api/v1/flags", {"person_id": p["id"], "kind": "vulnerable",
+                                                "reason": "lives alone, dementia",
+                                                "review_date": "2027-01-31"})
+        self.assertEqual(r.status, 201, r.text)
+        f = r.json()
+        self.assertTrue(f["is_in_force"])
+        self.assertEqual(f["reason"], "lives alone, dementia")
+        # a call handler sees the flag but not its reason
+        seen = self.handler.get("/api/v1/flags/%d" % f["id"], purpose="caller on the line")
+        self.assertEqual(seen.status, 200, seen.text)
+        self.assertNotIn("reason", seen.json())
+        listed = self.handler.get("/api/v1/persons/%d/flags" % p["id"], purpose="caller on the line")
+        self.assertEqual([x["id"] for x in listed.json()["items"]], [f["id"]])
+        # the council may not withdraw the force's flag
+        self.assertProblem(self.partner.patch("/api/v1/flags/%d" % f["id"], {"withdrawn": True}), 403)
+        r = self.officer.patch("/api/v1/flags/%d" % f["id"], {"withdrawn": True}, purpose="reviewed")
+        self.assertEqual(r.status, 200, r.text)
+        self.assertFalse(r.json()["is_in_force"])
+        self.assertProblem(self.officer.patch("/api/v1/flags/%d" % f["id"], {"withdrawn": True}), 409)
+        self.assertProblem(self.officer.post("/api/v1/flags", {"person_id": p["id"], "kind": "vulnerable",
+                                                              "review_date": "2027-02-30"}),
+                           422, "review_date")
+        actions = [r["action"] for r in audit_rows(self.srv, "person", p["id"])]
+        self.assertIn("alter", actions)
+        self.assertIn("consult", actions)
+
+    def test_lookup_ranks_and_explains(self):
+        p = self.new_person(surname="Mistry", forename="Anjali",
+                            phones=[{"number": "07700 900555"}])
+        self.officer.post("/api/v1/flags", {"person_id": p["id"], "kind": "vulnerable"})
+        c = self.handler.post("/api/v1/contacts", {"channel": "phone"}).json()
+        r = self.handler.post("/api/v1/lookup", {"forename": "Anjli", "surname": "Mistry",
+                                                 "phone": "07700900555", "contact_id": c["id"]})
+        self.assertEqual(r.status, 200, r.text)
+        cands = r.json()["candidates"]
+        self.assertEqual(cands[0]["person_id"], p["id"])
+        self.assertEqual(cands[0]["band"], "same")
+        self.assertGreater(cands[0]["probability"], 0.9)
+        fields = {f["field"]: f for f in cands[0]["fields"]}
+        self.assertIn("phone", fields)
+        self.assertGreater(fields["phone"]["weight"], 0)
+        self.assertEqual(cands[0]["history"]["flags"][0]["kind"], "vulnerable")
+        self.assertEqual(audit_rows(self.srv, "person", p["id"])[-1]["purpose"],
+                         "live contact %d" % c["id"])
+        # outside a live contact a purpose is required
+        self.assertProblem(self.officer.post("/api/v1/lookup", {"surname": "Mistry"}), 422, "X-Purpose")
+        self.assertProblem(self.handler.post("/api/v1/lookup", {}), 422, "surname")
+
+
+if __name__ == "__main__":
+    fcharness.main()
