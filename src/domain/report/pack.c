@@ -168,7 +168,7 @@ static void table(struct pack *p, const struct report_table *t, const char *cons
         text_at(p, p->font, 8, MARGIN, p->y, "No data for this period.");
         p->y -= LINE;
     } else if (t->n_rows > shown) {
-        char more[64];
+        char more[96];
         snprintf(more, sizeof(more), "... and %zu more rows (see the CSV or XLSX download)",
                  t->n_rows - shown);
         text_at(p, p->font, 7.5f, MARGIN, p->y, more);

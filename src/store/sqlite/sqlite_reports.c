@@ -6,8 +6,7 @@
  * returns counts and the report domain does the statistics. First-contact identification
  * compares what the handler was shown (contact_labels, written at the time) with what is
  * known now: an earlier contact by the same person within 365 days (the caller's person, or
- * the person it was later merged into; LAG over each person's contacts) or a flag in force
- * at the contact time.
+ * the person it was later merged into) or a flag in force at the contact time.
  */
 #include <math.h>
 #include <stdio.h>
@@ -237,36 +236,45 @@ int sqlite_report_first_contact(struct store *s, const struct report_filter *f, 
                                 struct report_fc_count **out, size_t *n, struct fc_err *err)
 {
     char per[256];
-    const char *local = "(cc.received_at + 60 * cc.received_offset_min)";
+    const char *local = "(c.received_at + 60 * c.received_offset_min)";
     const char *dim = dim_sql(f->dim, true, local);
-    if (!dim || !period_sql(f->period, per, sizeof(per), "cc.received_at"))
+    if (!dim || !period_sql(f->period, per, sizeof(per), "c.received_at"))
         return dim_unsupported(err);
-    char sql[4096];
+    /*
+     * x: the window's contacts with the caller's person as it is now (rid: the person a
+     * duplicate was merged into). y: one row per contact with the facts, MATERIALIZED so
+     * each correlated EXISTS runs once per contact, not once per aggregate that uses it.
+     * Every EXISTS is an index seek (contact_caller_received, flag_person,
+     * person_merged_into, risk_assessment_contact), so a month costs a month's contacts.
+     */
+    char sql[6144];
     snprintf(sql, sizeof(sql),
-             "WITH cc AS ("
-             " SELECT c.id, c.received_at, c.received_offset_min, c.incident_id, c.org_id, c.channel,"
-             "  coalesce(p.merged_into, p.id) AS rid,"
-             "  CASE WHEN p.id IS NULL THEN NULL ELSE LAG(c.received_at) OVER ("
-             "   PARTITION BY coalesce(p.merged_into, p.id) ORDER BY c.received_at, c.id) END AS prev_at"
-             " FROM contact c LEFT JOIN person p ON p.id = c.caller_person_id),"
-             "x AS ("
-             " SELECT cc.*, (cc.prev_at IS NOT NULL AND cc.received_at - cc.prev_at <= " YEAR_S ") AS rep,"
-             "  (cc.rid IS NOT NULL AND EXISTS (SELECT 1 FROM flag fl WHERE"
-             "   (fl.person_id = cc.rid OR fl.person_id IN (SELECT q.id FROM person q WHERE q.merged_into = cc.rid))"
-             "   AND fl.flagged_at <= cc.received_at"
-             "   AND (fl.withdrawn_at IS NULL OR fl.withdrawn_at > cc.received_at))) AS vul,"
-             "  coalesce(l.is_repeat_victim, 0) AS rep_f, coalesce(l.is_vulnerable, 0) AS vul_f,"
-             "  EXISTS (SELECT 1 FROM risk_assessment ra WHERE ra.contact_id = cc.id) AS screened,"
-             "  %s AS p, %s AS g"
-             " FROM cc LEFT JOIN contact_labels l ON l.contact_id = cc.id"
-             " LEFT JOIN incident i ON i.id = cc.incident_id"
-             " LEFT JOIN contact c ON c.id = cc.id"
-             " WHERE" WINDOW("cc.received_at") "AND (?3 IS NULL OR cc.org_id = ?3))"
+             "WITH x AS (SELECT c.*, coalesce(pp.merged_into, pp.id) AS rid FROM contact c"
+             " LEFT JOIN person pp ON pp.id = c.caller_person_id"
+             " WHERE" WINDOW("c.received_at") "AND (?3 IS NULL OR c.org_id = ?3)),"
+             "y AS MATERIALIZED (SELECT c.id, c.incident_id,"
+             " (c.rid IS NOT NULL AND (EXISTS (SELECT 1 FROM contact c2"
+             "   WHERE c2.caller_person_id = c.rid AND c2.received_at < c.received_at"
+             "   AND c2.received_at >= c.received_at - " YEAR_S ")"
+             "  OR EXISTS (SELECT 1 FROM person q JOIN contact c2 ON c2.caller_person_id = q.id"
+             "   WHERE q.merged_into = c.rid AND c2.received_at < c.received_at"
+             "   AND c2.received_at >= c.received_at - " YEAR_S "))) AS rep,"
+             " (c.rid IS NOT NULL AND (EXISTS (SELECT 1 FROM flag fl WHERE fl.person_id = c.rid"
+             "   AND fl.flagged_at <= c.received_at"
+             "   AND (fl.withdrawn_at IS NULL OR fl.withdrawn_at > c.received_at))"
+             "  OR EXISTS (SELECT 1 FROM person q JOIN flag fl ON fl.person_id = q.id"
+             "   WHERE q.merged_into = c.rid AND fl.flagged_at <= c.received_at"
+             "   AND (fl.withdrawn_at IS NULL OR fl.withdrawn_at > c.received_at)))) AS vul,"
+             " coalesce(l.is_repeat_victim, 0) AS rep_f, coalesce(l.is_vulnerable, 0) AS vul_f,"
+             " EXISTS (SELECT 1 FROM risk_assessment ra WHERE ra.contact_id = c.id) AS screened,"
+             " %s AS p, %s AS g"
+             " FROM x AS c LEFT JOIN contact_labels l ON l.contact_id = c.id"
+             " LEFT JOIN incident i ON i.id = c.incident_id)"
              "SELECT p, g, count(*), sum(rep), sum(rep AND rep_f), sum(vul), sum(vul AND vul_f),"
              " sum(rep OR vul), sum((rep OR vul) AND (rep_f OR vul_f)),"
              " sum((rep_f OR vul_f) AND NOT (rep OR vul)),"
              " sum(incident_id IS NOT NULL), sum(incident_id IS NOT NULL AND screened)"
-             " FROM x GROUP BY p, g ORDER BY p, g",
+             " FROM y GROUP BY p, g ORDER BY p, g",
              per, dim);
     struct sqlite_conn *c;
     sqlite3_stmt *st = NULL;

@@ -58,3 +58,6 @@ CREATE INDEX policeuk_record_lsoa ON policeuk_record (lsoa_code, month) WHERE ls
 
 -- Indexes the reports group by.
 CREATE INDEX IF NOT EXISTS survey_queue_person ON survey_queue (person_id, queued_at);
+-- first-contact report: was the incident risk-screened during this contact?
+CREATE INDEX IF NOT EXISTS risk_assessment_contact ON risk_assessment (contact_id)
+    WHERE contact_id IS NOT NULL;
