@@ -61,6 +61,11 @@ int api_purpose(struct http_req *req, const json_t *body, const char **out);
  */
 int api_read_purpose(struct http_req *req, const struct contact *contact, const char **out);
 
+/* How many of the viewer's organisation's contacts, incidents and flags name the person. */
+int api_person_own_links(struct http_req *req, fc_id_t person_id, size_t *out);
+/* FC_OK when domain/access lets the viewer see the person; FC_EDENIED naming "id" if not. */
+int api_person_check_visible(struct http_req *req, fc_id_t person_id);
+
 /* Appends an audit event in the current transaction (or its own). */
 int api_audit(struct http_req *req, enum audit_action action, const char *object_type,
               fc_id_t object_id, const char *purpose, const char *detail);

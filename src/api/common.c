@@ -88,6 +88,74 @@ int api_read_purpose(struct http_req *req, const struct contact *contact, const 
                    "a purpose is required to read a person's record outside a live contact");
 }
 
+/* How many of the viewer's organisation's contacts, incidents and flags name the person. */
+int api_person_own_links(struct http_req *req, fc_id_t person_id, size_t *out)
+{
+    struct store *st = req->app->store;
+    struct access_viewer v = api_viewer(req);
+    struct fc_err e;
+    size_t n = 0, k = 0;
+    int rc;
+
+    *out = 0;
+    if (access_person_is_own(&v, 0))
+        return FC_OK; /* the answer does not depend on links */
+    struct incident_query iq = { .person_id = person_id, .org_id = v.org_id, .limit = 1 };
+    struct incident *inc;
+    rc = st->ops->incident_search(st, &iq, req->arena, &inc, &k, &e);
+    if (rc != FC_OK)
+        return api_store_failed(req, rc, &e);
+    n += k;
+    struct contact_query cq = { .caller_person_id = person_id, .limit = 100 };
+    struct contact *cs;
+    rc = st->ops->contact_search(st, &cq, req->arena, &cs, &k, &e);
+    if (rc != FC_OK)
+        return api_store_failed(req, rc, &e);
+    for (size_t i = 0; i < k; i++)
+        n += cs[i].org_id == v.org_id;
+    struct flag *fs;
+    rc = st->ops->flag_list_for_person(st, person_id, req->arena, &fs, &k, &e);
+    if (rc != FC_OK)
+        return api_store_failed(req, rc, &e);
+    for (size_t i = 0; i < k; i++)
+        n += fs[i].org_id == v.org_id;
+    if (n == 0) {
+        /* a person the organisation itself recorded: the audit trail says who collected it */
+        struct audit_event *evs;
+        rc = st->ops->audit_list(st, "person", person_id, 0, req->arena, &evs, &k, &e);
+        if (rc != FC_OK)
+            return api_store_failed(req, rc, &e);
+        for (size_t i = 0; i < k && n == 0; i++) {
+            struct user u;
+            if (evs[i].action != AUDIT_COLLECT || evs[i].actor_user_id == 0)
+                continue;
+            if (evs[i].actor_user_id == v.user_id) {
+                n++;
+                continue;
+            }
+            rc = st->ops->user_get(st, evs[i].actor_user_id, req->arena, &u, &e);
+            if (rc == FC_OK && u.org_id == v.org_id)
+                n++;
+        }
+    }
+    *out = n;
+    return FC_OK;
+}
+
+/* FC_OK when the viewer may see the person; FC_EDENIED otherwise. */
+int api_person_check_visible(struct http_req *req, fc_id_t person_id)
+{
+    struct access_viewer v = api_viewer(req);
+    size_t n;
+    int rc = api_person_own_links(req, person_id, &n);
+    if (rc != FC_OK)
+        return rc;
+    if (!access_person_visible(&v, access_person_is_own(&v, n), ACCESS_NONE))
+        return err_set(&req->err, FC_EDENIED, "id",
+                       "this person is not in your organisation's records or shared with it");
+    return FC_OK;
+}
+
 int api_audit(struct http_req *req, enum audit_action action, const char *object_type,
               fc_id_t object_id, const char *purpose, const char *detail)
 {

@@ -131,6 +131,11 @@ int api_contacts_create(struct http_req *req, struct http_resp *resp)
             return err_set(&req->err, FC_EINVAL, "caller_person_id", "no such person");
         if (rc != FC_OK)
             return api_store_failed(req, rc, &e);
+        rc = api_person_check_visible(req, c.caller_person_id);
+        if (rc != FC_OK) {
+            strcpy(req->err.field, "caller_person_id");
+            return rc;
+        }
     }
     if (c.incident_id != 0) {
         struct incident inc;

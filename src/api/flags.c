@@ -115,6 +115,11 @@ int api_flags_create(struct http_req *req, struct http_resp *resp)
         return err_set(&req->err, FC_EINVAL, "person_id", "no such person");
     if (rc != FC_OK)
         return api_store_failed(req, rc, &e);
+    rc = api_person_check_visible(req, f.person_id);
+    if (rc != FC_OK) {
+        strcpy(req->err.field, "person_id");
+        return rc;
+    }
     f.org_id = v.org_id;
     if (!access_can_change_flag(&v, f.org_id, v.org_kind))
         return err_set(&req->err, FC_EDENIED, "kind", "your role may not raise flags");
@@ -168,6 +173,9 @@ int api_flags_get(struct http_req *req, struct http_resp *resp)
     rc = st->ops->flag_get(st, id, req->arena, &f, &e);
     if (rc != FC_OK)
         return api_store_failed(req, rc, &e);
+    rc = api_person_check_visible(req, f.person_id);
+    if (rc != FC_OK)
+        return rc;
     rc = st->ops->txn_begin(st, &e);
     if (rc != FC_OK)
         return api_store_failed(req, rc, &e);

@@ -148,6 +148,11 @@ static int parse_links(struct http_req *req, const json_t *arr, struct incident 
                            "no such person");
         if (rc != FC_OK)
             return api_store_failed(req, rc, &e);
+        rc = api_person_check_visible(req, ip->person_id);
+        if (rc != FC_OK) {
+            snprintf(req->err.field, sizeof(req->err.field), "persons[%zu].person_id", i);
+            return rc;
+        }
         for (size_t k = 0; k < i; k++) {
             if (inc->persons[k].person_id == ip->person_id && inc->persons[k].role == ip->role)
                 return err_set(&req->err, FC_EINVAL, api_path(req, "persons[%zu]", i),

@@ -413,55 +413,6 @@ static json_t *person_json(struct http_req *req, const struct person *p)
     return o;
 }
 
-/* How many of the viewer's organisation's contacts, incidents and flags name the person. */
-static int own_links(struct http_req *req, fc_id_t person_id, size_t *out)
-{
-    struct store *st = req->app->store;
-    struct access_viewer v = api_viewer(req);
-    struct fc_err e;
-    size_t n = 0, k = 0;
-    int rc;
-
-    *out = 0;
-    if (access_person_is_own(&v, 0))
-        return FC_OK; /* the answer does not depend on links */
-    struct incident_query iq = { .person_id = person_id, .org_id = v.org_id, .limit = 1 };
-    struct incident *inc;
-    rc = st->ops->incident_search(st, &iq, req->arena, &inc, &k, &e);
-    if (rc != FC_OK)
-        return api_store_failed(req, rc, &e);
-    n += k;
-    struct contact_query cq = { .caller_person_id = person_id, .limit = 100 };
-    struct contact *cs;
-    rc = st->ops->contact_search(st, &cq, req->arena, &cs, &k, &e);
-    if (rc != FC_OK)
-        return api_store_failed(req, rc, &e);
-    for (size_t i = 0; i < k; i++)
-        n += cs[i].org_id == v.org_id;
-    struct flag *fs;
-    rc = st->ops->flag_list_for_person(st, person_id, req->arena, &fs, &k, &e);
-    if (rc != FC_OK)
-        return api_store_failed(req, rc, &e);
-    for (size_t i = 0; i < k; i++)
-        n += fs[i].org_id == v.org_id;
-    *out = n;
-    return FC_OK;
-}
-
-/* FC_OK when the viewer may see the person; FC_EDENIED otherwise. */
-static int check_visible(struct http_req *req, fc_id_t person_id)
-{
-    struct access_viewer v = api_viewer(req);
-    size_t n;
-    int rc = own_links(req, person_id, &n);
-    if (rc != FC_OK)
-        return rc;
-    if (!access_person_visible(&v, access_person_is_own(&v, n), ACCESS_NONE))
-        return err_set(&req->err, FC_EDENIED, "id",
-                       "this person is not in your organisation's records or shared with it");
-    return FC_OK;
-}
-
 int api_persons_create(struct http_req *req, struct http_resp *resp)
 {
     struct store *st = req->app->store;
@@ -524,7 +475,7 @@ int api_persons_get(struct http_req *req, struct http_resp *resp)
     rc = st->ops->person_get(st, id, req->arena, &p, &e);
     if (rc != FC_OK)
         return api_store_failed(req, rc, &e);
-    rc = check_visible(req, id);
+    rc = api_person_check_visible(req, id);
     if (rc == FC_OK)
         rc = api_audit(req, AUDIT_CONSULT, "person", id, purpose, "viewed");
     if (rc != FC_OK)
@@ -558,7 +509,7 @@ int api_persons_update(struct http_req *req, struct http_resp *resp)
         return err_set(&req->err, FC_ECONFLICT, "id",
                        "this person was merged into person %lld: append there",
                        (long long)got.merged_into);
-    rc = check_visible(req, id);
+    rc = api_person_check_visible(req, id);
     if (rc != FC_OK)
         return rc;
     p.id = id;
@@ -630,7 +581,7 @@ int api_persons_search(struct http_req *req, struct http_resp *resp)
         struct person p;
         size_t links;
         struct access_viewer v = api_viewer(req);
-        rc = own_links(req, ids[i], &links);
+        rc = api_person_own_links(req, ids[i], &links);
         if (rc != FC_OK)
             goto fail;
         if (!access_person_visible(&v, access_person_is_own(&v, links), ACCESS_NONE))
@@ -670,7 +621,7 @@ int api_persons_flags(struct http_req *req, struct http_resp *resp)
     rc = st->ops->person_get(st, id, req->arena, &p, &e);
     if (rc != FC_OK)
         return api_store_failed(req, rc, &e);
-    rc = check_visible(req, id);
+    rc = api_person_check_visible(req, id);
     if (rc != FC_OK)
         return rc;
     rc = st->ops->flag_list_for_person(st, id, req->arena, &fs, &n, &e);

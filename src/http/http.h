@@ -150,6 +150,19 @@ int http_req_query_long(struct http_req *req, const char *name, long min, long m
  */
 int http_req_json(struct http_req *req, json_t **out);
 
+/*
+ * A field of an application/x-www-form-urlencoded body (HTML forms), percent-decoded into
+ * the arena, or NULL when absent or the body is not a form. The first occurrence wins.
+ */
+const char *http_req_form(struct http_req *req, const char *name);
+
+/* ---- limits (server.c), exposed for tests ---- */
+
+/* Deepest nesting of [ and { outside JSON strings; stops counting once past `limit`. */
+size_t http_json_depth(const char *s, size_t len, size_t limit);
+/* Whether a client's X-Request-Id may be kept: 1 to 64 of A-Z a-z 0-9 . _ - */
+bool http_request_id_is_safe(const char *s);
+
 /* ---- response helpers (server.c) ---- */
 
 /* Renders `body` (a new reference, which this steals) as the JSON response. */

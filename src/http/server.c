@@ -167,8 +167,7 @@ int http_req_query_long(struct http_req *req, const char *name, long min, long m
     return FC_OK;
 }
 
-/* Deepest nesting of [ and { outside strings; stops counting past `limit`. */
-static size_t json_depth(const char *s, size_t len, size_t limit)
+size_t http_json_depth(const char *s, size_t len, size_t limit)
 {
     size_t depth = 0, max = 0;
     bool in_str = false;
@@ -209,7 +208,7 @@ int http_req_json(struct http_req *req, json_t **out)
         req->problem_status = 400;
         return err_set(&req->err, FC_EINVAL, "", "the body is empty: a JSON object is required");
     }
-    if (json_depth(req->body, req->body_len, HTTP_MAX_JSON_DEPTH) > HTTP_MAX_JSON_DEPTH) {
+    if (http_json_depth(req->body, req->body_len, HTTP_MAX_JSON_DEPTH) > HTTP_MAX_JSON_DEPTH) {
         req->problem_status = 400;
         return err_set(&req->err, FC_EINVAL, "", "JSON is nested deeper than %d levels",
                        HTTP_MAX_JSON_DEPTH);
@@ -228,6 +227,66 @@ int http_req_json(struct http_req *req, json_t **out)
     }
     *out = doc;
     return FC_OK;
+}
+
+static int hex_value(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* Percent-decodes s[0..n) ('+' is a space) into the arena; NULL if malformed or not UTF-8. */
+static char *form_decode(struct arena *a, const char *s, size_t n)
+{
+    char *out = arena_alloc(a, n + 1);
+    size_t j = 0;
+    if (out == NULL)
+        return NULL;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '+') {
+            out[j++] = ' ';
+        } else if (s[i] == '%') {
+            int hi = i + 2 < n ? hex_value(s[i + 1]) : -1;
+            int lo = i + 2 < n ? hex_value(s[i + 2]) : -1;
+            if (hi < 0 || lo < 0)
+                return NULL;
+            out[j++] = (char)(hi * 16 + lo);
+            i += 2;
+        } else {
+            out[j++] = s[i];
+        }
+    }
+    out[j] = '\0';
+    if (!utf8_is_valid(out, j, NULL))
+        return NULL;
+    return out;
+}
+
+const char *http_req_form(struct http_req *req, const char *name)
+{
+    const char *ct = http_req_header(req, "Content-Type");
+    size_t nlen = strlen(name);
+    if (ct == NULL || strncasecmp(ct, "application/x-www-form-urlencoded", 33) != 0)
+        return NULL;
+    const char *p = req->body;
+    const char *end = req->body + req->body_len;
+    while (p < end) {
+        const char *amp = memchr(p, '&', (size_t)(end - p));
+        const char *stop = amp ? amp : end;
+        const char *eq = memchr(p, '=', (size_t)(stop - p));
+        const char *kend = eq ? eq : stop;
+        char *key = form_decode(req->arena, p, (size_t)(kend - p));
+        if (key != NULL && strlen(key) == nlen && memcmp(key, name, nlen) == 0)
+            return eq ? form_decode(req->arena, eq + 1, (size_t)(stop - eq - 1))
+                      : arena_strdup(req->arena, "");
+        p = stop + 1;
+    }
+    return NULL;
 }
 
 int http_resp_json(struct http_req *req, struct http_resp *resp, int status, json_t *body)
@@ -263,7 +322,7 @@ int http_resp_header(struct http_req *req, struct http_resp *resp, const char *n
 
 /* ---- dispatch ---- */
 
-static bool request_id_is_safe(const char *s)
+bool http_request_id_is_safe(const char *s)
 {
     size_t n = strlen(s);
     if (n == 0 || n > 64)
@@ -454,7 +513,7 @@ static enum MHD_Result dispatch(struct http_server *srv, struct MHD_Connection *
     req.body = cr->body != NULL ? cr->body : "";
     req.body_len = cr->len;
     const char *rid = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Request-Id");
-    req.request_id = rid != NULL && request_id_is_safe(rid) ? arena_strdup(req.arena, rid)
+    req.request_id = rid != NULL && http_request_id_is_safe(rid) ? arena_strdup(req.arena, rid)
                                                            : new_request_id(req.arena);
     if (req.request_id == NULL)
         req.request_id = "-";

@@ -159,13 +159,15 @@ int http_session_check_csrf(struct http_req *req)
         strcmp(m, "OPTIONS") == 0)
         return FC_OK;
     const char *sent = http_req_header(req, HTTP_CSRF_HEADER);
+    if (sent == NULL) /* HTML forms carry it as a hidden field instead */
+        sent = http_req_form(req, HTTP_CSRF_FIELD);
     const char *want = req->auth.session.csrf;
     size_t n = strlen(want);
     if (sent == NULL || strlen(sent) != n || n == 0 || sodium_memcmp(sent, want, n) != 0) {
         req->problem_status = 403;
         return err_set(&req->err, FC_EDENIED, HTTP_CSRF_HEADER,
                        "missing or wrong CSRF token: repeat the token from sign-in in the "
-                       "X-CSRF-Token header");
+                       "X-CSRF-Token header or the csrf_token form field");
     }
     return FC_OK;
 }

@@ -6,7 +6,7 @@
  * holds only its BLAKE2b-256 hash, so a copy of the database signs no one in. Sessions end
  * at logout, after `session_idle_min` without use, or `session_max_hours` after sign-in,
  * whichever is first. Requests authenticated by the cookie must repeat the session's CSRF
- * token in X-CSRF-Token for every unsafe method; Bearer requests need not (a browser never
+ * token in X-CSRF-Token (or, for HTML forms, the csrf_token field) for every unsafe method; Bearer requests need not (a browser never
  * sends the header by itself). Thread-safe: state is in the store.
  */
 #ifndef FC_HTTP_SESSION_H
@@ -17,6 +17,7 @@
 #define HTTP_SESSION_COOKIE  "fc_session"
 #define HTTP_TOKEN_CHARS     43
 #define HTTP_CSRF_HEADER     "X-CSRF-Token"
+#define HTTP_CSRF_FIELD      "csrf_token" /* the same token as an HTML form field */
 
 /* BLAKE2b-256 of the token text. */
 void http_session_token_hash(const char *token, unsigned char out[32]);

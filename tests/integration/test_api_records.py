@@ -188,6 +188,32 @@ class RecordsTest(fcharness.ServerTestCase):
         self.assertIn("alter", actions)
         self.assertIn("consult", actions)
 
+    def test_partner_sees_only_its_own_records(self):
+        force_person = self.new_person(surname="Forceonly")
+        self.assertProblem(self.partner.get("/api/v1/persons/%d" % force_person["id"],
+                                            purpose="curious"), 403, "id")
+        r = self.partner.get("/api/v1/persons?surname=Forceonly", purpose="curious")
+        self.assertEqual(r.json()["items"], [])
+        # nor can it attach itself to the force's person through a contact or a flag
+        self.assertProblem(self.partner.post("/api/v1/contacts", {
+            "channel": "partner_referral", "caller_person_id": force_person["id"]}),
+            403, "caller_person_id")
+        self.assertProblem(self.partner.post("/api/v1/flags", {
+            "person_id": force_person["id"], "kind": "vulnerable"}), 403, "person_id")
+        # a person the council recorded is the council's
+        r = self.partner.post("/api/v1/persons", {"names": [{"forename": "Cora", "surname": "Councilrec"}]})
+        self.assertEqual(r.status, 201, r.text)
+        own = r.json()["id"]
+        self.assertEqual(self.partner.get("/api/v1/persons/%d" % own, purpose="tenancy case").status, 200)
+        f = self.partner.post("/api/v1/flags", {"person_id": own, "kind": "vulnerable",
+                                                "reason": "tenancy support plan"})
+        self.assertEqual(f.status, 201, f.text)
+        # the force sees the council's flag and, as police officers, its reason
+        seen = self.officer.get("/api/v1/flags/%d" % f.json()["id"], purpose="joint case")
+        self.assertEqual(seen.json()["reason"], "tenancy support plan")
+        # the force's officer may not withdraw the council's flag
+        self.assertProblem(self.officer.patch("/api/v1/flags/%d" % f.json()["id"], {"withdrawn": True}), 403)
+
     def test_lookup_ranks_and_explains(self):
         p = self.new_person(surname="Mistry", forename="Anjali",
                             phones=[{"number": "07700 900555"}])
