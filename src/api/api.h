@@ -41,6 +41,33 @@ int api_flags_update(struct http_req *req, struct http_resp *resp);
 /* lookup.c */
 int api_lookup(struct http_req *req, struct http_resp *resp);
 
+/* cases.c: partnership cases, their action plans and reviews, and partner flags */
+int api_cases_create(struct http_req *req, struct http_resp *resp);
+int api_cases_list(struct http_req *req, struct http_resp *resp);
+int api_cases_get(struct http_req *req, struct http_resp *resp);
+int api_cases_pdf(struct http_req *req, struct http_resp *resp);
+int api_cases_share(struct http_req *req, struct http_resp *resp);
+int api_cases_unshare(struct http_req *req, struct http_resp *resp);
+int api_cases_add_person(struct http_req *req, struct http_resp *resp);
+int api_cases_link_incident(struct http_req *req, struct http_resp *resp);
+int api_cases_add_location(struct http_req *req, struct http_resp *resp);
+int api_cases_assess(struct http_req *req, struct http_resp *resp);
+int api_cases_add_action(struct http_req *req, struct http_resp *resp);
+int api_cases_review(struct http_req *req, struct http_resp *resp);
+int api_cases_conference(struct http_req *req, struct http_resp *resp);
+int api_cases_contact(struct http_req *req, struct http_resp *resp);
+int api_cases_note(struct http_req *req, struct http_resp *resp);
+int api_cases_trigger_step(struct http_req *req, struct http_resp *resp);
+int api_cases_close(struct http_req *req, struct http_resp *resp);
+int api_case_actions_update(struct http_req *req, struct http_resp *resp);
+int api_case_actions_overdue(struct http_req *req, struct http_resp *resp);
+int api_case_reviews_escalate(struct http_req *req, struct http_resp *resp);
+int api_partner_flags_create(struct http_req *req, struct http_resp *resp);
+int api_partner_flags_import(struct http_req *req, struct http_resp *resp);
+int api_partner_flags_reviews(struct http_req *req, struct http_resp *resp);
+int api_partner_flags_confirm(struct http_req *req, struct http_resp *resp);
+int api_partner_flags_reject(struct http_req *req, struct http_resp *resp);
+
 /* ---- shared helpers (common.c) ---- */
 
 /* The signed-in user as domain/access sees them. */
