@@ -13,13 +13,29 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli/cli.h"
+#include "domain/cases/cases.h"
 #include "domain/match/match.h"
 #include "http/server.h"
 #include "store/store.h"
 #include "util/config.h"
 #include "util/log.h"
+
+/* How often the main thread escalates overdue case reviews while serving. */
+#define CASE_REVIEW_SWEEP_S 300
+
+/* Escalates overdue case reviews to the lead officers' supervisors (DESIGN section 2). */
+static void case_review_sweep(struct store *st)
+{
+    struct fc_err err = { 0 };
+    size_t n = 0;
+    if (cases_review_escalate_due(st, (fc_time_t)time(NULL), &n, &err) != FC_OK)
+        log_emit(LOG_WARN, "serve.case_review_sweep", "status=%s", err_status_name(err.status));
+    else if (n > 0)
+        log_emit(LOG_INFO, "serve.case_review_sweep", "escalated=%zu", n);
+}
 
 int cmd_serve(int argc, char **argv);
 
@@ -152,8 +168,16 @@ int cmd_serve(int argc, char **argv)
     printf("listening on http://%s:%u\n", host, (unsigned)http_server_port(srv));
     fflush(stdout);
 
-    while (sigwait(&sigs, &sig) != 0)
-        ;
+    /* wait for SIGTERM or SIGINT, sweeping overdue case reviews meanwhile */
+    case_review_sweep(st);
+    for (;;) {
+        struct timespec sweep = { .tv_sec = CASE_REVIEW_SWEEP_S, .tv_nsec = 0 };
+        sig = sigtimedwait(&sigs, NULL, &sweep);
+        if (sig > 0)
+            break;
+        if (errno == EAGAIN)
+            case_review_sweep(st);
+    }
     log_emit(LOG_INFO, "serve.stopping", "signal=%d", sig);
     http_server_stop(srv);
     srv = NULL;
