@@ -117,6 +117,10 @@ static json_t *view_json(struct http_req *req, const struct cases_view *v)
         json_object_set_new(ij, "occurred_at", jtime(req, in->occurred_at));
         if (in->description)
             json_object_set_new(ij, "description", json_string(in->description));
+        if (in->assessment_level)
+            json_object_set_new(ij, "assessment",
+                                json_pack("{s:s, s:s}", "stage", in->assessment_stage,
+                                          "level", in->assessment_level));
         json_array_append_new(incidents, ij);
     }
     json_object_set_new(o, "incidents", incidents);

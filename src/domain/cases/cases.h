@@ -159,6 +159,8 @@ struct cases_incident_view {
     fc_time_t occurred_at;
     const char *description; /* NULL unless ACCESS_FIELD_DESCRIPTION */
     const char *location;    /* exact with ACCESS_FIELD_EXACT_LOCATION, else postcode district */
+    const char *assessment_stage; /* the latest call-handling risk assessment: "screening", */
+    const char *assessment_level; /* "full" or "override", and its final level; NULL if none */
 };
 
 struct cases_trigger_step {

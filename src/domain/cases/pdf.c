@@ -261,6 +261,10 @@ static void section_people(struct pdfw *w, const struct cases_view *v)
                            in->category, in->incident_type, in->status,
                            in->risk_level ? in->risk_level : "-",
                            in->location ? in->location : ""));
+        if (in->assessment_level)
+            para(w, w->font, 9, 12,
+                 arena_sprintf(w->a, "Call-handling risk assessment (%s): %s",
+                               in->assessment_stage, in->assessment_level));
         if (in->description)
             para(w, w->font, 9, 12, in->description);
     }

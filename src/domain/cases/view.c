@@ -142,7 +142,18 @@ static int view_incidents(struct store *s, const struct access_viewer *v, struct
             continue;
         }
         unsigned fields = access_fields(v, inc.org_id, out->level);
-        incident_view(&inc, fields, a, &out->incidents[out->n_incidents++]);
+        struct cases_incident_view *iv = &out->incidents[out->n_incidents++];
+        incident_view(&inc, fields, a, iv);
+        /* the call-handling assessment (DESIGN section 4) beside the case's own */
+        struct risk_assessment_rec *ra = NULL;
+        size_t nra = 0;
+        rc = store_risk_assessment_list(s, inc.id, 0, a, &ra, &nra, err);
+        if (rc != FC_OK)
+            return rc;
+        if (nra > 0) {
+            iv->assessment_stage = ra[nra - 1].stage;
+            iv->assessment_level = ra[nra - 1].final_level;
+        }
     }
     return FC_OK;
 }

@@ -178,12 +178,24 @@ static void test_cases_police_and_council_co_work_a_case(void **state)
     assert_int_equal(cases_close(s, &w->council, id, "resolved", "x", NOW, &err), FC_EDENIED);
     assert_int_equal(cases_share(s, &w->council, id, w->city, "view", 0, NOW, &err), FC_EDENIED);
 
+    /* the call handler's screening shows beside the case */
+    struct risk_assessment_rec ra = { .incident_id = w->incident, .person_id = w->victim,
+                                      .version = "risk/v1", .stage = "screening",
+                                      .answers = "{}", .escalations = "[]",
+                                      .outcome = "not_low_risk", .scored_level = "medium",
+                                      .final_level = "medium", .assessor_user_id = w->pc.user_id,
+                                      .assessed_at = NOW - DAY };
+    fc_id_t ra_id;
+    assert_int_equal(store_risk_assessment_insert(s, &ra, &ra_id, &err), FC_OK);
     struct arena a;
     arena_init(&a, 0);
     struct cases_view v;
     assert_int_equal(cases_view_load(s, &w->pc, id, "case review", NOW + 300, &a, &v, &err),
                      FC_OK);
     assert_int_equal(v.level, ACCESS_LEAD);
+    assert_int_equal(v.n_incidents, 1);
+    assert_string_equal(v.incidents[0].assessment_stage, "screening");
+    assert_string_equal(v.incidents[0].assessment_level, "medium");
     assert_int_equal(v.n_actions, 1);
     assert_string_equal(v.actions[0].status, "done");
     assert_int_equal(v.actions[0].owner_org_id, w->charnwood);
