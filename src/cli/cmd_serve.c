@@ -93,6 +93,8 @@ static int options_from_config(const struct config *cfg, struct http_options *op
     opt->session_max_hours = (int)v;
     const char *secure = config_get(cfg, "cookie_secure");
     opt->is_tls = secure != NULL && (strcmp(secure, "true") == 0 || strcmp(secure, "1") == 0);
+    const char *proxy = config_get(cfg, "trust_proxy");
+    opt->trust_proxy = proxy != NULL && (strcmp(proxy, "true") == 0 || strcmp(proxy, "1") == 0);
     return FC_OK;
 }
 

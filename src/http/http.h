@@ -46,6 +46,7 @@ struct http_options {
     int session_idle_min;      /* idle expiry */
     int session_max_hours;     /* absolute expiry */
     bool is_tls;               /* cookies get Secure; HSTS is sent (TLS ends at a proxy) */
+    bool trust_proxy;          /* the client address comes from X-Real-IP (set by nginx) */
     unsigned shutdown_grace_ms; /* how long SIGTERM waits for requests in flight */
 };
 

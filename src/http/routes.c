@@ -6,6 +6,10 @@
  * section 1: admins hold no personal records; analysts see aggregates only; call handlers
  * may not raise or withdraw flags. Record-level rules (whose records, which fields) are
  * decided in domain/access by the handlers.
+ *
+ * HTML pages of the browser UI go in this table too, with patterns outside /api/ (they are
+ * not part of the OpenAPI document). A browser that asks for such a page without a session
+ * is redirected to /login (303) instead of getting a 401 problem.
  */
 #include "api/api.h"
 #include "http/handlers.h"

@@ -412,6 +412,15 @@ static void add_security_headers(struct MHD_Response *r, const struct http_app *
                             resp->is_cacheable ? "public, max-age=3600" : "no-store");
 }
 
+/* A browser navigating to a page (not the API, not an htmx fragment request). */
+static bool wants_sign_in_page(const struct http_req *req)
+{
+    const char *accept = http_req_header(req, "Accept");
+    return strcmp(req->method, "GET") == 0 && strncmp(req->path, "/api/", 5) != 0 &&
+           accept != NULL && strstr(accept, "text/html") != NULL &&
+           http_req_header(req, "HX-Request") == NULL;
+}
+
 static double elapsed_ms(const struct timespec *start)
 {
     struct timespec now;
@@ -518,6 +527,13 @@ static enum MHD_Result dispatch(struct http_server *srv, struct MHD_Connection *
     if (req.request_id == NULL)
         req.request_id = "-";
     req.client_ip = client_ip(c, req.arena);
+    if (srv->app->opt.trust_proxy) {
+        /* behind nginx every peer is the proxy: per-address sign-in limits need the real one */
+        const char *real = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Real-IP");
+        unsigned char buf[sizeof(struct in6_addr)];
+        if (real != NULL && (inet_pton(AF_INET, real, buf) == 1 || inet_pton(AF_INET6, real, buf) == 1))
+            req.client_ip = arena_strdup(req.arena, real);
+    }
 
     int rc = route_and_handle(&req, &resp, cr, &allow);
     if (rc != FC_OK) {
@@ -537,6 +553,11 @@ static enum MHD_Result dispatch(struct http_server *srv, struct MHD_Connection *
         }
         if (status == 401)
             http_resp_header(&req, &resp, "WWW-Authenticate", "Bearer realm=\"firstcontact\"");
+        if (status == 401 && wants_sign_in_page(&req)) {
+            /* a browser asking for a page is sent to sign in, not shown a problem */
+            resp.status = 303;
+            http_resp_header(&req, &resp, "Location", "/login");
+        }
         if (status == 405 && allow != NULL)
             http_resp_header(&req, &resp, "Allow", allow);
         if (req.retry_after_s > 0)

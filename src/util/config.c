@@ -21,6 +21,7 @@ const struct config_key config_keys[] = {
     { "workers", "8", "HTTP worker threads" },
     { "max_body_bytes", "1048576", "largest request body accepted" },
     { "cookie_secure", "false", "mark the session cookie Secure (true behind TLS)" },
+    { "trust_proxy", "false", "take the client address from X-Real-IP (true behind nginx)" },
     { "data_dir", NULL, "directory for run-time files (exports, backups)" },
     { NULL, NULL, NULL },
 };

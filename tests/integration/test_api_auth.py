@@ -165,5 +165,21 @@ class LockoutTest(fcharness.ServerTestCase):
         self.assertGreaterEqual(self.srv.count("audit_event", "action = 'login' AND detail = 'failed'"), 5)
 
 
+class ProxyAddressTest(fcharness.ServerTestCase):
+    users = {"real": fcharness.DEFAULT_USERS["officer"]}
+    settings = {"trust_proxy": "true"}
+
+    def login_from(self, ip, username, password):
+        return self.srv.request("POST", "/api/v1/login", {"username": username, "password": password},
+                                headers={"X-Real-IP": ip})
+
+    def test_address_limit_uses_the_proxy_supplied_address(self):
+        for i in range(20):  # twenty different unknown usernames from one address
+            self.assertProblem(self.login_from("192.0.2.7", "nobody%d" % i, "wrong-password"), 401)
+        self.assertProblem(self.login_from("192.0.2.7", "real", PASSWORD), 429)
+        # the same proxy, another client address: not locked
+        self.assertEqual(self.login_from("198.51.100.9", "real", PASSWORD).status, 200)
+
+
 if __name__ == "__main__":
     fcharness.main()
