@@ -12,6 +12,7 @@
  * is redirected to /login (303) instead of getting a 401 problem.
  */
 #include "api/api.h"
+#include "api/call_handling.h"
 #include "http/handlers.h"
 
 #define R_CH  HTTP_ROLE(ROLE_CALL_HANDLER)
@@ -23,6 +24,11 @@
 #define R_RECORDS (R_CH | R_OF | R_SU | R_PO)
 /* Staff who may raise, change or withdraw flags. */
 #define R_FLAGGERS (R_OF | R_SU | R_PO)
+/* Call handling (DESIGN.md section 1): who completes a full risk assessment, who grades,
+ * who runs supervision. The services check the finer rules (who may lower a level). */
+#define R_ASSESSORS   (R_OF | R_SU | R_PO)
+#define R_GRADERS     (R_CH | R_SU)
+#define R_SUPERVISORS R_SU
 
 const struct http_route http_routes[] = {
     { "GET", "/healthz", http_healthz, HTTP_ROLES_PUBLIC, "the process is up" },
@@ -118,6 +124,49 @@ const struct http_route http_routes[] = {
       R_FLAGGERS, "confirm a queued flag onto a candidate person" },
     { "POST", "/api/v1/partner-flags/reviews/{id}/reject", api_partner_flags_reject, R_FLAGGERS,
       "reject a queued flag's match: the flag goes onto a new person" },
+    /* ---- call handling (issue 4): api/call_handling.h ---- */
+    { "GET", "/api/v1/risk/questions", api_risk_questions, R_RECORDS,
+      "the risk questionnaire in force (screening and full assessment)" },
+    { "GET", "/api/v1/contacts/{id}/labels", api_labels_get, R_RECORDS,
+      "repeat, vulnerable and Community Trigger labels shown for a contact's caller" },
+    { "POST", "/api/v1/incidents/{id}/screening", api_risk_screen, R_RECORDS,
+      "record risk screening at first contact" },
+    { "POST", "/api/v1/incidents/{id}/assessment", api_risk_assess, R_ASSESSORS,
+      "record the full risk assessment" },
+    { "POST", "/api/v1/incidents/{id}/risk-override", api_risk_override, R_RECORDS,
+      "raise or (supervisors) lower an incident's risk level, with a reason" },
+    { "GET", "/api/v1/incidents/{id}/risk", api_risk_list, R_RECORDS,
+      "every risk assessment and override of an incident" },
+    { "POST", "/api/v1/incidents/{id}/grade", api_grades_set, R_GRADERS,
+      "suggest and set the response grade (an override needs a reason)" },
+    { "GET", "/api/v1/incidents/{id}/grades", api_grades_list, R_RECORDS,
+      "every grading decision on an incident" },
+    { "GET", "/api/v1/incidents/{id}/tasks", api_tasks_for_incident, R_RECORDS,
+      "the follow-up tasks of an incident" },
+    { "GET", "/api/v1/teams/{team}/tasks", api_tasks_queue, R_RECORDS,
+      "a team's queue: open, due or overdue tasks" },
+    { "POST", "/api/v1/tasks/{id}/complete", api_tasks_complete, R_RECORDS,
+      "complete (or, supervisors, cancel) a task with its outcome" },
+    { "POST", "/api/v1/tasks/escalations", api_tasks_escalate, R_SUPERVISORS,
+      "escalate overdue supervisory reviews" },
+    { "POST", "/api/v1/community-triggers", api_triggers_create, R_RECORDS,
+      "log a Community Trigger (ASB case review) application" },
+    { "GET", "/api/v1/community-triggers/{id}", api_triggers_get, R_RECORDS,
+      "a Community Trigger application with its statutory steps" },
+    { "POST", "/api/v1/community-triggers/{id}/steps/{step}", api_triggers_step, R_RECORDS,
+      "complete a case review step (decision and review: supervisors, co-ordinators)" },
+    { "POST", "/api/v1/incidents/{id}/update-plan", api_updates_plan, R_RECORDS,
+      "agree how and how often the victim is updated" },
+    { "POST", "/api/v1/incidents/{id}/updates", api_updates_record, R_RECORDS,
+      "record an update sent to the victim" },
+    { "GET", "/api/v1/incidents/{id}/updates", api_updates_list, R_RECORDS,
+      "the victim update plan and every update sent" },
+    { "POST", "/api/v1/incidents/{id}/key-events", api_updates_key_event, R_RECORDS,
+      "record a key event, raising a victim update task" },
+    { "POST", "/api/v1/victim-updates/reminders", api_updates_remind, R_SUPERVISORS,
+      "raise tasks for victim updates falling due" },
+    { "POST", "/api/v1/incidents/{id}/close", api_incidents_close, R_RECORDS,
+      "close an incident: closure code, outcome, closure update, survey queue" },
 
     { NULL, NULL, NULL, 0, NULL },
 };

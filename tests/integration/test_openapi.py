@@ -20,6 +20,9 @@ ROLE_SETS = {
     "HTTP_ROLES_ANY": ["call_handler", "officer", "supervisor", "partner_officer", "analyst", "admin"],
     "R_RECORDS": ["call_handler", "officer", "supervisor", "partner_officer"],
     "R_FLAGGERS": ["officer", "supervisor", "partner_officer"],
+    "R_ASSESSORS": ["officer", "supervisor", "partner_officer"],
+    "R_GRADERS": ["call_handler", "supervisor"],
+    "R_SUPERVISORS": ["supervisor"],
 }
 
 
