@@ -33,10 +33,12 @@ class CallHandlingTest(fcharness.ServerTestCase):
         self.assertIn(r.status, status if isinstance(status, tuple) else (status,), r.text)
         return r.json()
 
-    def person(self, forename, surname, phone=None):
+    def person(self, forename, surname, phone=None, dob=None):
         body = {"names": [{"forename": forename, "surname": surname}]}
         if phone:
             body["phones"] = [{"number": phone, "kind": "mobile"}]
+        if dob:
+            body["dobs"] = [{"date": dob}]
         return self.ok(self.handler.post("/api/v1/persons", body), 201)["id"]
 
     def call(self, person_id, when, category="nuisance", incident_type="noise",
@@ -97,13 +99,17 @@ class CallHandlingTest(fcharness.ServerTestCase):
         self.assertIn(tasks[0]["id"], [t["id"] for t in queue["tasks"]])
 
     def test_misspelt_repeat_vulnerable_victim_is_assessed_high_with_reviews(self):
-        pid = self.person("Ravinder", "Shergill", "07700 900123")
+        pid = self.person("Ravinder", "Shergill", "07700 900123", "1971-09-30")
         for days in (75, 30):
             self.call(pid, ago(days=days), "personal", "intimidation_harassment")
-        flag = self.partner.post("/api/v1/flags", {
-            "person_id": pid, "kind": "vulnerable", "agency": "Leicester City Council",
-            "reason": "learning disability", "flagged_at": iso(ago(days=100))})
-        self.ok(flag, 201)
+        # the council flags them from its own records, matched like a call
+        flag = self.ok(self.partner.post("/api/v1/partner-flags", {
+            "external_ref": "LCC-ASC-0042", "kind": "vulnerable",
+            "reason": "learning disability", "flagged_at": iso(ago(days=100)),
+            "sharing_basis": "LLR vulnerability ISA",
+            "person": {"name": "SHERGILL, Ravinder", "dob": "30/09/1971",
+                       "phone": "07700900123"}}), 201)
+        self.assertEqual(flag["person_id"], pid, flag)
         # the caller gives a misspelt name; the lookup still finds them
         look = self.ok(self.handler.post("/api/v1/lookup", {
             "forename": "Ravindar", "surname": "Shergil", "phone": "07700900123",
@@ -118,7 +124,7 @@ class CallHandlingTest(fcharness.ServerTestCase):
         self.assertTrue(labels["is_repeat_victim"])
         self.assertTrue(labels["is_vulnerable"])
         self.assertEqual(labels["vulnerable_basis"], "flag")
-        self.assertEqual(labels["flags_shown"][0]["agency"], "Leicester City Council")
+        self.assertEqual(labels["flags_shown"][0]["agency"], fcharness.COUNCIL)
         self.assertNotIn("learning disability", str(labels))
 
         screening = self.ok(self.handler.post("/api/v1/incidents/%d/screening" % iid, {
