@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "util/timeutil.h"
@@ -44,6 +45,14 @@ static int password_hash(bool from_stdin, char hash[crypto_pwhash_STRBYTES], str
         snprintf(pw, sizeof(pw), "%s", env);
     else
         rc = cli_password_read(from_stdin, pw, sizeof(pw), err);
+    if (rc == FC_OK && !from_stdin && (env == NULL || env[0] == '\0') && isatty(STDIN_FILENO)) {
+        char again[256];
+        fprintf(stderr, "again, ");
+        rc = cli_password_read(false, again, sizeof(again), err);
+        if (rc == FC_OK && strcmp(pw, again) != 0)
+            rc = err_set(err, FC_EINVAL, "password", "the two passwords differ");
+        sodium_memzero(again, sizeof(again));
+    }
     if (rc == FC_OK && strlen(pw) < PASSWORD_MIN_CHARS)
         rc = err_set(err, FC_EINVAL, "password", "password must be at least %d characters",
                      PASSWORD_MIN_CHARS);

@@ -220,7 +220,8 @@ struct store_ops {
     /*
      * Calls cb for every person not merged into another, in id order; a non-zero return
      * from cb stops the scan and is returned. The person is valid during the call only.
-     * cb may call other ops but must not start another scan.
+     * cb may call other ops but must not start another scan. The scan reads one snapshot;
+     * a write from cb may fail with FC_EUNAVAIL if another writer commits meanwhile.
      */
     int (*person_scan)(struct store *s, store_person_cb cb, void *ctx, struct fc_err *err);
     /* As person_scan, but persons merged into another are included (exports, audits). */

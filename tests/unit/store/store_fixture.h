@@ -5,6 +5,8 @@
  * cases run against every backend; by default each case gets a new SQLite file in a
  * temporary directory, removed afterwards. Raw-SQL helpers that tamper with a store behind
  * the interface's back live here too (tests may; src/ may not).
+ * A store URL other than SQLite is used as given, so its backend must hand each case an
+ * empty store (for PostgreSQL: a fresh schema per connection, e.g. options=-csearch_path).
  */
 #ifndef FC_TESTS_STORE_FIXTURE_H
 #define FC_TESTS_STORE_FIXTURE_H
