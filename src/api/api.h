@@ -67,6 +67,18 @@ int api_partner_flags_import(struct http_req *req, struct http_resp *resp);
 int api_partner_flags_reviews(struct http_req *req, struct http_resp *resp);
 int api_partner_flags_confirm(struct http_req *req, struct http_resp *resp);
 int api_partner_flags_reject(struct http_req *req, struct http_resp *resp);
+/* reports.c */
+int api_reports_list(struct http_req *req, struct http_resp *resp);
+int api_reports_get(struct http_req *req, struct http_resp *resp);
+
+/* surveys.c (api_survey_form and _submit are the public one-time link) */
+int api_surveys_list(struct http_req *req, struct http_resp *resp);
+int api_surveys_screen(struct http_req *req, struct http_resp *resp);
+int api_surveys_link(struct http_req *req, struct http_resp *resp);
+int api_surveys_answer(struct http_req *req, struct http_resp *resp);
+int api_surveys_decline(struct http_req *req, struct http_resp *resp);
+int api_survey_form(struct http_req *req, struct http_resp *resp);
+int api_survey_submit(struct http_req *req, struct http_resp *resp);
 
 /* ---- shared helpers (common.c) ---- */
 

@@ -29,6 +29,10 @@
 #define R_ASSESSORS   (R_OF | R_SU | R_PO)
 #define R_GRADERS     (R_CH | R_SU)
 #define R_SUPERVISORS R_SU
+/* Reports (aggregates): own organisation for officers and partners, all for the others. */
+#define R_REPORTS (R_OF | R_SU | R_PO | HTTP_ROLE(ROLE_ANALYST))
+/* Staff who run the satisfaction survey by phone call-back. */
+#define R_SURVEYORS (R_CH | R_OF | R_SU)
 
 const struct http_route http_routes[] = {
     { "GET", "/healthz", http_healthz, HTTP_ROLES_PUBLIC, "the process is up" },
@@ -167,6 +171,26 @@ const struct http_route http_routes[] = {
       "raise tasks for victim updates falling due" },
     { "POST", "/api/v1/incidents/{id}/close", api_incidents_close, R_RECORDS,
       "close an incident: closure code, outcome, closure update, survey queue" },
+
+    /* ---- reports and the satisfaction survey (api/reports.c, api/surveys.c) ---- */
+    { "GET", "/api/v1/reports", api_reports_list, R_REPORTS, "the reports there are" },
+    { "GET", "/api/v1/reports/{name}", api_reports_get, R_REPORTS,
+      "a report as JSON, CSV or XLSX, or the monthly PDF pack" },
+
+    { "GET", "/api/v1/surveys", api_surveys_list, R_SURVEYORS,
+      "the satisfaction survey queue" },
+    { "POST", "/api/v1/surveys/screen", api_surveys_screen, R_SURVEYORS,
+      "mark queued victims surveyed within the period as not eligible" },
+    { "POST", "/api/v1/surveys/{id}/link", api_surveys_link, R_SURVEYORS,
+      "make a one-time web link for a queued survey" },
+    { "POST", "/api/v1/surveys/{id}/answers", api_surveys_answer, R_SURVEYORS,
+      "record answers taken by phone call-back" },
+    { "POST", "/api/v1/surveys/{id}/decline", api_surveys_decline, R_SURVEYORS,
+      "record that the victim declined the survey" },
+    { "GET", "/api/v1/survey/{token}", api_survey_form, HTTP_ROLES_PUBLIC,
+      "the survey's questions, for a valid one-time link" },
+    { "POST", "/api/v1/survey/{token}", api_survey_submit, HTTP_ROLES_PUBLIC,
+      "answer the survey through a one-time link" },
 
     { NULL, NULL, NULL, 0, NULL },
 };

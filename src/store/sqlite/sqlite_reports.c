@@ -521,12 +521,17 @@ int sqlite_survey_get(struct store *s, fc_id_t id, struct arena *a, struct surve
     if (rc != FC_OK)
         return rc;
     sqlite3_bind_int64(st, 1, id);
+    /* every single-row read resets its statement: a pending one would keep this thread's
+     * connection on an old WAL snapshot, blind to other threads' commits */
     int src = sqlite3_step(st);
     if (src == SQLITE_ROW)
-        return survey_row(st, a, out, err);
-    if (src == SQLITE_DONE)
-        return err_set(err, FC_ENOTFOUND, "id", "no such survey");
-    return sqlite_status(c->db, src, "survey get", err);
+        rc = survey_row(st, a, out, err);
+    else if (src == SQLITE_DONE)
+        rc = err_set(err, FC_ENOTFOUND, "id", "no such survey");
+    else
+        rc = sqlite_status(c->db, src, "survey get", err);
+    sqlite3_reset(st);
+    return rc;
 }
 
 int sqlite_survey_set_status(struct store *s, fc_id_t id, const char *status, struct fc_err *err)
@@ -568,7 +573,9 @@ int sqlite_survey_person_recent(struct store *s, fc_id_t person_id, fc_time_t si
     sqlite_bind_id(st, 3, exclude_id);
     int src = sqlite3_step(st);
     *out = src == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-    return src == SQLITE_ROW ? FC_OK : sqlite_status(c->db, src, "survey history", err);
+    rc = src == SQLITE_ROW ? FC_OK : sqlite_status(c->db, src, "survey history", err);
+    sqlite3_reset(st);
+    return rc;
 }
 
 int sqlite_survey_token_insert(struct store *s, const unsigned char token_hash[32],
@@ -607,12 +614,14 @@ static int token_find(struct sqlite_conn *c, const unsigned char token_hash[32],
     int src = sqlite3_step(st);
     if (src == SQLITE_ROW) {
         *out = sqlite3_column_int64(st, 0);
-        sqlite3_reset(st);
-        return FC_OK;
+        rc = FC_OK;
+    } else if (src == SQLITE_DONE) {
+        rc = err_set(err, FC_ENOTFOUND, "token", "this survey link is not valid or has expired");
+    } else {
+        rc = sqlite_status(c->db, src, "survey token", err);
     }
-    if (src == SQLITE_DONE)
-        return err_set(err, FC_ENOTFOUND, "token", "this survey link is not valid or has expired");
-    return sqlite_status(c->db, src, "survey token", err);
+    sqlite3_reset(st);
+    return rc;
 }
 
 int sqlite_survey_token_peek(struct store *s, const unsigned char token_hash[32], fc_time_t now,
