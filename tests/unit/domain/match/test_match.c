@@ -1,4 +1,5 @@
 /* The matching service: ranking, bands, explanations, merges and bad queries. */
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -127,6 +128,58 @@ static void test_empty_query_refused(void **state)
     match_service_free(s);
 }
 
+struct reader_ctx {
+    struct match_service *s;
+    int lookups_ok;
+};
+
+static void *reader(void *arg)
+{
+    struct reader_ctx *rc = arg;
+    struct arena a;
+    arena_init(&a, 0);
+    struct fc_err err;
+    const struct match_record q = { .forename = "Robert", .surname = "Hughes",
+                                    .phone = "07700 900123" };
+    for (int i = 0; i < 300; i++) {
+        struct match_result res;
+        if (match_lookup(rc->s, &q, T2024, &a, &res, &err) == FC_OK && res.n > 0 &&
+            res.cands[0].person_id == 1)
+            rc->lookups_ok++;
+        arena_free(&a);
+    }
+    return NULL;
+}
+
+/* Readers look up while a writer adds persons: every lookup still finds Robert. */
+static void test_concurrent_readers_and_writer(void **state)
+{
+    (void)state;
+    struct match_service *s = service_with_people();
+    pthread_t th[3];
+    struct reader_ctx ctx[3];
+    for (int i = 0; i < 3; i++) {
+        ctx[i] = (struct reader_ctx){ .s = s };
+        assert_int_equal(pthread_create(&th[i], NULL, reader, &ctx[i]), 0);
+    }
+    struct fc_err err;
+    char sur[32];
+    for (int i = 0; i < 500; i++) {
+        snprintf(sur, sizeof sur, "Hughes%d", i);
+        const struct match_record r = { .forename = "Roberta", .surname = sur,
+                                        .phone = "07700 900124" };
+        assert_int_equal(match_person_add(s, 1000 + i, &r, T2024, &err), FC_OK);
+    }
+    for (int i = 0; i < 3; i++) {
+        pthread_join(th[i], NULL);
+        assert_int_equal(ctx[i].lookups_ok, 300);
+    }
+    size_t persons;
+    match_service_stats(s, &persons, NULL, NULL);
+    assert_int_equal(persons, 802);
+    match_service_free(s);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -134,6 +187,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_household_member_not_same),
         cmocka_unit_test(test_merge_moves_identifiers),
         cmocka_unit_test(test_empty_query_refused),
+        cmocka_unit_test(test_concurrent_readers_and_writer),
     };
     if (argc > 1)
         cmocka_set_test_filter(argv[1]);
