@@ -70,7 +70,7 @@ int grading_config_load(const char *version, struct grading_config *out, struct 
         rc = err_set(err, FC_EINVAL, "grades", "must list the %d grades", GRADE_COUNT);
     for (size_t i = 0; rc == FC_OK && i < GRADE_COUNT; i++) {
         json_t *g = json_array_get(grades, i);
-        enum grade id;
+        enum grade id = GRADE_COUNT; /* set by grade_member on success */
         rc = grade_member(g, "grades", "id", &id, err);
         if (rc == FC_OK && id != (enum grade)i)
             rc = err_set(err, FC_EINVAL, "grades", "must be listed most urgent first");
