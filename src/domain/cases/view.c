@@ -203,7 +203,11 @@ static int audit_read(struct store *s, const struct access_viewer *v, const stru
                               .object_id = cv->c.id,
                               .purpose = (char *)purpose,
                               .detail = detail };
-    int rc = store_audit_append(s, &ev, err);
+    /* one transaction for the read's audit events: one durable write, not one per event */
+    int rc = store_txn_begin(s, err);
+    if (rc != FC_OK)
+        return rc;
+    rc = store_audit_append(s, &ev, err);
     /* each person shown to another organisation is a disclosure of that person */
     for (size_t i = 0; rc == FC_OK && is_disclosure && i < cv->n_persons; i++) {
         struct audit_event pe = { .at = now,
@@ -217,6 +221,9 @@ static int audit_read(struct store *s, const struct access_viewer *v, const stru
                                                           (long long)v->org_id) };
         rc = store_audit_append(s, &pe, err);
     }
+    if (rc == FC_OK)
+        return store_txn_commit(s, err);
+    store_txn_rollback(s);
     return rc;
 }
 
