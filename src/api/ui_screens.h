@@ -268,6 +268,12 @@ struct ui_dashboard_view {
 void ui_dashboard_render(struct html *h, const struct ui_page *page,
                          const struct ui_dashboard_view *v);
 
+/* ---- cases (ui_cases.c) ---- */
+
+struct cases_view;
+/* A case as cases_view_load() gave it to this viewer. */
+void ui_case_render(struct html *h, const struct ui_page *page, const struct cases_view *v);
+
 /* Names for stored enums, as the UI says them. */
 const char *ui_category_name(enum nsir_category c);
 const char *ui_person_role_name(enum person_role r);

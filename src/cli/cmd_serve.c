@@ -91,6 +91,8 @@ static int options_from_config(const struct config *cfg, struct http_options *op
     if (rc != FC_OK)
         return rc;
     opt->session_max_hours = (int)v;
+    opt->tile_url = config_get(cfg, "tile_url");
+    opt->tile_attribution = config_get(cfg, "tile_attribution");
     const char *secure = config_get(cfg, "cookie_secure");
     opt->is_tls = secure != NULL && (strcmp(secure, "true") == 0 || strcmp(secure, "1") == 0);
     const char *proxy = config_get(cfg, "trust_proxy");

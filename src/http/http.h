@@ -48,6 +48,10 @@ struct http_options {
     bool is_tls;               /* cookies get Secure; HSTS is sent (TLS ends at a proxy) */
     bool trust_proxy;          /* the client address comes from X-Real-IP (set by nginx) */
     unsigned shutdown_grace_ms; /* how long SIGTERM waits for requests in flight */
+    /* The hotspot map's tile layer (config tile_url, tile_attribution): NULL or "" draws
+     * no tiles, the default, since control rooms and CI have no internet. */
+    const char *tile_url;
+    const char *tile_attribution;
 };
 
 /* What the server shares with every handler. */

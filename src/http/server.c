@@ -12,6 +12,8 @@
  */
 #include "http/server.h"
 
+#include "api/ui_routes.h"
+
 #include <arpa/inet.h>
 #include <errno.h>
 #include <microhttpd.h>
@@ -462,6 +464,10 @@ static int route_and_handle(struct http_req *req, struct http_resp *resp, struct
         return err_set(&req->err, FC_ENOMEM, "", "out of memory");
     enum http_match m = http_router_match(http_routes, req->method, req->path, scratch, &route,
                                           req->params, &req->n_params);
+    /* Then the browser UI's pages and fragments (api/ui_routes.c). */
+    if (m == HTTP_MATCH_NO_PATH)
+        m = http_router_match(ui_routes, req->method, req->path, scratch, &route, req->params,
+                              &req->n_params);
     if (m == HTTP_MATCH_NO_PATH)
         return err_set(&req->err, FC_ENOTFOUND, "", "no such resource");
     if (m == HTTP_MATCH_NO_METHOD) {

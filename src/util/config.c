@@ -17,7 +17,9 @@ const struct config_key config_keys[] = {
     { "log_level", "info", "debug, info, warn or error" },
     { "session_idle_min", "30", "minutes of inactivity after which a session ends" },
     { "session_max_hours", "12", "hours after login after which a session ends" },
-    { "tile_url", "https://tile.openstreetmap.org/{z}/{x}/{y}.png", "map tile URL template" },
+    { "tile_url", "", "map tile URL template, e.g. https://tile.example/{z}/{x}/{y}.png; "
+                      "empty (the default) draws the map without tiles" },
+    { "tile_attribution", "", "attribution text for the map tiles" },
     { "workers", "8", "HTTP worker threads" },
     { "max_body_bytes", "1048576", "largest request body accepted" },
     { "cookie_secure", "false", "mark the session cookie Secure (true behind TLS)" },
