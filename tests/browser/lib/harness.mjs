@@ -7,7 +7,7 @@
  * Every page a test opens is watched: a Content-Security-Policy violation, a console error
  * or an uncaught page error fails the test (see assertPageClean).
  */
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { mkdtempSync, mkdirSync, rmSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -30,30 +30,16 @@ if (!FC_BIN) {
     throw new Error("FC_BIN must name the firstcontact binary (CTest sets it)");
 }
 
-/* Runs a CLI subcommand against a data dir; throws with its stderr on failure. */
-export function cli(dataDir, args, input) {
-    const r = spawnSync(FC_BIN, [...args, "--data-dir", dataDir], {
-        input: input ?? "",
-        encoding: "utf8",
-        env: { ...process.env, FC_LOG_LEVEL: "warn" },
-        timeout: 120_000,
-    });
-    if (r.status !== 0) {
-        throw new Error(`firstcontact ${args.join(" ")} failed (${r.status}): ${r.stderr}`);
-    }
-    return r.stdout;
-}
-
 /* Starts `firstcontact serve` on 127.0.0.1:0 and resolves once /healthz answers. */
-export async function startServer(dataDir, extraArgs = []) {
-    const proc = spawn(FC_BIN, ["serve", "--listen", "127.0.0.1:0", "--data-dir", dataDir,
-        ...extraArgs], { stdio: ["ignore", "pipe", "pipe"] });
+export async function startServer(db, extraArgs = []) {
+    const proc = spawn(FC_BIN, ["serve", "--db", db, "--listen", "127.0.0.1:0", ...extraArgs],
+        { stdio: ["ignore", "pipe", "pipe"] });
     let log = "";
     const port = await new Promise((ok, fail) => {
         const timer = setTimeout(() => fail(new Error("server did not start:\n" + log)), 30_000);
         const onData = (buf) => {
             log += buf.toString();
-            const m = log.match(/listening on [^\s:]+:(\d+)/);
+            const m = log.match(/listening on http:\/\/[^\s]+:(\d+)/);
             if (m) {
                 clearTimeout(timer);
                 ok(Number(m[1]));
