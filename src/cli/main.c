@@ -30,6 +30,7 @@ const struct cli_command cli_commands[] = {
     { "dedupe", cmd_dedupe, "cluster a file of person records (legacy data migration)" },
     { "train", cmd_train, "estimate the matching model (EM) and write it as JSON" },
     /* store commands (cmd_migrate.c, cmd_user.c, cmd_backup.c, ...; declared in cli.h) */
+    { "demo", cmd_demo, "load demonstration data and print the demo logins" },
     { "migrate", cmd_migrate, "create or upgrade the store's schema" },
     { "user", cmd_user, "add a user or set a password (user add, user passwd)" },
     { "import", cmd_import, "load one entity from CSV, all or nothing" },
