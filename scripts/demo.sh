@@ -8,7 +8,7 @@ if [ "$(id -u)" = 0 ]; then
     scripts/install-deps.sh
 fi
 cmake --preset release >/dev/null
-cmake --build --preset release -j"$(nproc)"
+cmake --build --preset release -j"$(nproc)" --target firstcontact
 bin=build/release/firstcontact
 mkdir -p var
 db=var/demo.db
