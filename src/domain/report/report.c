@@ -392,7 +392,20 @@ static const struct report_col demand_cols[] = {
     { "group", "Group", REPORT_TEXT },
     { "unit", "Counted", REPORT_TEXT },
     { "count", "Count", REPORT_INT },
+    { "policeuk_asb", "police.uk ASB in the force area (baseline)", REPORT_INT },
 };
+
+/* police.uk ASB rows per period in the force area's LSOAs (the published baseline), or -1
+ * for a period with no imported data. */
+static int64_t baseline_of(const struct report_count *pub, size_t n, const char *period)
+{
+    int64_t sum = -1;
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(pub[i].period, period) == 0 && geo_lsoa_find(pub[i].group))
+            sum = (sum < 0 ? 0 : sum) + pub[i].n;
+    }
+    return sum;
+}
 
 static int build_demand(struct store *s, const struct report_request *rq, struct report_filter *f,
                         struct report_table *t, struct fc_err *err)
@@ -422,6 +435,17 @@ static int build_demand(struct store *s, const struct report_request *rq, struct
         rows[m].group = (char *)g;
         m++;
     }
+    /* beside the totals, the published police.uk ASB volume for the same months */
+    struct report_count *pub = NULL;
+    size_t n_pub = 0;
+    if (f->dim == REPORT_DIM_NONE) {
+        struct report_filter by_lsoa = *f;
+        by_lsoa.dim = REPORT_DIM_LSOA;
+        rc = STORE_CALL(s, policeuk_counts, &by_lsoa, "Anti-social behaviour", t->a, &pub,
+                        &n_pub, err);
+        if (rc != FC_OK)
+            return rc;
+    }
     for (size_t i = 0; i < m; i++) {
         struct report_cell *row = report_table_row(t);
         if (!row)
@@ -430,6 +454,9 @@ static int build_demand(struct store *s, const struct report_request *rq, struct
         report_cell_text(t, &row[1], rows[i].group);
         report_cell_text(t, &row[2], by_contact ? "contacts" : "incidents");
         report_cell_int(&row[3], rows[i].n);
+        int64_t base = pub ? baseline_of(pub, n_pub, rows[i].period) : -1;
+        if (base >= 0)
+            report_cell_int(&row[4], base);
     }
     return FC_OK;
 }
@@ -708,7 +735,10 @@ int report_build(struct store *s, const struct report_request *rq, struct arena 
     } else if (strcmp(name, "demand") == 0) {
         report_table_init(out, a, "demand", "Demand", COLS(demand_cols));
         out->notes = "Contacts by channel, hour (local time) and day of week; incidents by "
-                     "category, type, risk and area.";
+                     "category, type, risk and area. Without a breakdown, the police.uk column "
+                     "gives the published ASB rows in the force area's LSOAs for the same "
+                     "months, as a baseline. Contains public sector information licensed under "
+                     "the Open Government Licence v3.0.";
         rc = build_demand(s, rq, &f, out, err);
     } else if (strcmp(name, "hotspots") == 0) {
         report_table_init(out, a, "hotspots", "Hotspots by LSOA", COLS(hotspot_cols));

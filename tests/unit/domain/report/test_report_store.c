@@ -382,6 +382,43 @@ static void test_monthly_pack_pdf_holds_the_figures(void **state)
     assert_string_equal(err.field, "month");
 }
 
+/* Demand by month carries the police.uk ASB baseline of the force area's LSOAs. */
+static void test_demand_by_month_has_policeuk_baseline(void **state)
+{
+    first_contact_fixture(state);
+    struct store *s = FIX(state)->store;
+    struct fc_err err;
+    const struct {
+        const char *key, *month, *lsoa, *type;
+    } rows[] = {
+        { "k1", "2024-01", "E01013600", "Anti-social behaviour" },
+        { "k2", "2024-01", "E01025927", "Anti-social behaviour" },
+        { "k3", "2024-01", "E01000001", "Anti-social behaviour" }, /* outside the force area */
+        { "k4", "2024-01", "E01013600", "Burglary" },              /* not ASB */
+    };
+    for (size_t i = 0; i < 4; i++) {
+        struct policeuk_record r = { .natural_key = rows[i].key, .month = rows[i].month,
+                                     .reported_by = "Leicestershire Police", .lat = NAN,
+                                     .lon = NAN, .lsoa_code = rows[i].lsoa,
+                                     .crime_type = rows[i].type, .source_file = "t.csv" };
+        enum policeuk_change ch;
+        assert_int_equal(STORE_CALL(s, policeuk_upsert, &r, &ch, &err), FC_OK);
+    }
+    struct report_request rq;
+    assert_int_equal(report_request_parse("demand", "month", NULL, NULL, NULL, NULL, &rq, &err),
+                     FC_OK);
+    struct arena a;
+    arena_init(&a, 0);
+    struct report_table t;
+    assert_int_equal(report_build(s, &rq, &a, &t, &err), FC_OK);
+    assert_int_equal(t.n_rows, 2); /* 2024-01 and 2025-02 */
+    assert_string_equal(cell(&t, 0, "period")->s, "2024-01");
+    assert_int_equal(cell(&t, 0, "count")->i, 8);
+    assert_int_equal(cell(&t, 0, "policeuk_asb")->i, 2);
+    assert_true(cell(&t, 1, "policeuk_asb")->is_null); /* no published data for 2025-02 */
+    arena_free(&a);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -398,6 +435,8 @@ int main(int argc, char **argv)
                                         fixture_teardown),
         cmocka_unit_test_setup_teardown(test_monthly_pack_pdf_holds_the_figures, fixture_setup,
                                         fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_demand_by_month_has_policeuk_baseline,
+                                        fixture_setup, fixture_teardown),
     };
     if (argc > 1)
         cmocka_set_test_filter(argv[1]);
