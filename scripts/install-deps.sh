@@ -6,6 +6,11 @@ here=$(cd "$(dirname "$0")" && pwd)
 missing=()
 while read -r pkg; do
     case "$pkg" in ''|'#'*) continue ;; esac
+    if [ "${pkg#*:}" != "$pkg" ]; then
+        cmd=${pkg#*:}
+        pkg=${pkg%%:*}
+        command -v "$cmd" >/dev/null 2>&1 && continue
+    fi
     if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed'; then
         missing+=("$pkg")
     fi
