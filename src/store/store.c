@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "store/pg/store_pg.h"
 #include "store/sqlite/store_sqlite.h"
 
 int store_open(const char *url, struct store **out, struct fc_err *err)
@@ -11,7 +12,7 @@ int store_open(const char *url, struct store **out, struct fc_err *err)
     if (url == NULL || url[0] == '\0')
         return err_set(err, FC_EINVAL, "store", "no store configured");
     if (strncmp(url, "postgresql://", 13) == 0 || strncmp(url, "postgres://", 11) == 0)
-        return err_set(err, FC_EINVAL, "store", "PostgreSQL store is not built in this version");
+        return store_pg_open(url, out, err);
     if (strncmp(url, "sqlite:", 7) == 0)
         url += 7;
     return store_sqlite_open(url, out, err);

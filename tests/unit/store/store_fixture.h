@@ -5,8 +5,9 @@
  * cases run against every backend; by default each case gets a new SQLite file in a
  * temporary directory, removed afterwards. Raw-SQL helpers that tamper with a store behind
  * the interface's back live here too (tests may; src/ may not).
- * A store URL other than SQLite is used as given, so its backend must hand each case an
- * empty store (for PostgreSQL: a fresh schema per connection, e.g. options=-csearch_path).
+ * A PostgreSQL URL gets its own new schema per case (fc_schema=fc_t<pid>_<n>, created by
+ * the backend), so cases running at once on one database never see each other's rows.
+ * Other URLs are used as given.
  */
 #ifndef FC_TESTS_STORE_FIXTURE_H
 #define FC_TESTS_STORE_FIXTURE_H
@@ -49,6 +50,13 @@ static inline int fixture_prepare(struct store_fixture *f)
 {
     memset(f, 0, sizeof(*f));
     const char *url = getenv("FC_TEST_STORE");
+    if (url != NULL && (strncmp(url, "postgresql://", 13) == 0 ||
+                        strncmp(url, "postgres://", 11) == 0)) {
+        static unsigned n;
+        snprintf(f->url, sizeof(f->url), "%s%sfc_schema=fc_t%ld_%u", url,
+                 strchr(url, '?') ? "&" : "?", (long)getpid(), n++);
+        return 0;
+    }
     if (url != NULL && url[0] != '\0' && strncmp(url, "sqlite:", 7) != 0) {
         snprintf(f->url, sizeof(f->url), "%s", url);
         return 0;

@@ -1,0 +1,100 @@
+/*
+ * store/pg/pg_internal.h: what the PostgreSQL backend's files share: the per-thread
+ * connection, prepared-statement slots, parameter helpers and error mapping.
+ * Threads: a pg_conn belongs to the thread that opened it; nothing here is shared.
+ */
+#ifndef FC_STORE_PG_INTERNAL_H
+#define FC_STORE_PG_INTERNAL_H
+
+#include <libpq-fe.h>
+#include <pthread.h>
+#include <stdbool.h>
+
+#include "store/store.h"
+
+enum pg_slot {
+    PG_ORG_INSERT, PG_ORG_GET, PG_ORG_GET_BY_NAME, PG_ORG_LIST,
+    PG_USER_INSERT, PG_USER_GET, PG_USER_GET_BY_NAME, PG_USER_UPDATE, PG_USER_LIST,
+    PG_SESSION_INSERT, PG_SESSION_GET, PG_SESSION_TOUCH, PG_SESSION_DELETE, PG_SESSION_PURGE,
+    PG_SLOT_COUNT
+};
+
+struct pg_store;
+
+struct pg_conn {
+    PGconn *db;
+    struct pg_store *owner;
+    int txn_depth;
+    bool prepared[PG_SLOT_COUNT];
+    struct pg_conn *next_all;
+};
+
+struct pg_store {
+    struct store base; /* first: a struct store * is a struct pg_store * */
+    char *conninfo;    /* the URL without fc_schema */
+    char *schema;      /* NULL: the connection's default search_path */
+    pthread_key_t conn_key;
+    pthread_mutex_t conns_lock;
+    struct pg_conn *all_conns;
+};
+
+/* Parameters are passed as text; a NULL value is SQL NULL. */
+#define PG_MAX_PARAMS 24
+struct pg_params {
+    int n;
+    const char *v[PG_MAX_PARAMS];
+    char buf[PG_MAX_PARAMS][72]; /* numbers and short bytea are formatted in place */
+};
+
+void pg_param_text(struct pg_params *p, const char *s);
+void pg_param_int(struct pg_params *p, int64_t v);
+void pg_param_id(struct pg_params *p, fc_id_t id); /* 0: NULL (the database assigns one) */
+void pg_param_bytea(struct pg_params *p, const unsigned char *b, size_t n); /* hex, n <= 32 */
+
+int pg_conn_of(struct store *s, struct pg_conn **out, struct fc_err *err);
+
+/*
+ * Runs prepared statement `slot` (preparing `sql` on first use on this connection).
+ * *res gets the result on FC_OK (PQclear it); on failure the error is mapped, named `what`.
+ */
+int pg_exec(struct pg_conn *c, enum pg_slot slot, const char *sql, const struct pg_params *p,
+            const char *what, PGresult **res, struct fc_err *err);
+/* Runs plain SQL without parameters (transactions, migrations). */
+int pg_exec_simple(struct pg_conn *c, const char *sql, const char *what, struct fc_err *err);
+/* Maps a failed result to an fc_status. */
+int pg_status(struct pg_conn *c, const PGresult *r, const char *what, struct fc_err *err);
+
+/* Column helpers: NULL stays NULL; text is copied into the arena. */
+char *pg_col_text(const PGresult *r, int row, int col, struct arena *a);
+int64_t pg_col_int(const PGresult *r, int row, int col);
+bool pg_col_null(const PGresult *r, int row, int col);
+
+/* Nested transactions: the first begin is BEGIN, inner ones SAVEPOINTs. */
+int pg_tx_begin(struct pg_conn *c, struct fc_err *err);
+int pg_tx_end(struct pg_conn *c, int status, struct fc_err *err); /* commits on FC_OK */
+
+/* Entity operations (pg_org.c). */
+int pg_org_insert(struct store *s, const struct organisation *o, fc_id_t *out, struct fc_err *err);
+int pg_org_get(struct store *s, fc_id_t id, struct arena *a, struct organisation *out,
+               struct fc_err *err);
+int pg_org_get_by_name(struct store *s, const char *name, struct arena *a,
+                       struct organisation *out, struct fc_err *err);
+int pg_org_list(struct store *s, struct arena *a, struct organisation **out, size_t *n,
+                struct fc_err *err);
+int pg_user_insert(struct store *s, const struct user *u, fc_id_t *out, struct fc_err *err);
+int pg_user_get(struct store *s, fc_id_t id, struct arena *a, struct user *out,
+                struct fc_err *err);
+int pg_user_get_by_name(struct store *s, const char *username, struct arena *a, struct user *out,
+                        struct fc_err *err);
+int pg_user_update(struct store *s, const struct user *u, struct fc_err *err);
+int pg_user_list(struct store *s, struct arena *a, struct user **out, size_t *n,
+                 struct fc_err *err);
+int pg_session_insert(struct store *s, const struct session *se, struct fc_err *err);
+int pg_session_get(struct store *s, const unsigned char token_hash[32], struct session *out,
+                   struct fc_err *err);
+int pg_session_touch(struct store *s, const unsigned char token_hash[32], fc_time_t now,
+                     struct fc_err *err);
+int pg_session_delete(struct store *s, const unsigned char token_hash[32], struct fc_err *err);
+int pg_session_purge(struct store *s, fc_time_t now, size_t *out_n, struct fc_err *err);
+
+#endif

@@ -1,0 +1,967 @@
+/*
+ * store/pg/pg_unsupported.c: the store operations not written for PostgreSQL yet. Each one
+ * answers FC_EINTERNAL naming itself, so a caller sees a clear error rather than a crash,
+ * and writes nothing. Delete an entry here when its pg_<entity>.c implementation lands.
+ */
+#include "store/pg/pg_unsupported.h"
+
+static int unsupported(const char *op, struct fc_err *err)
+{
+    return err_set(err, FC_EINTERNAL, "store", "%s is not supported by the PostgreSQL store yet", op);
+}
+
+int pg_unsupported_backup(struct store *s, const char *dest_path, struct fc_err *err)
+{
+    (void)s;
+    (void)dest_path;
+    return unsupported("backup", err);
+}
+
+int pg_unsupported_restore(struct store *s, const char *src_path, struct fc_err *err)
+{
+    (void)s;
+    (void)src_path;
+    return unsupported("restore", err);
+}
+
+int pg_unsupported_person_insert(struct store *s, const struct person *p, fc_id_t *out, struct fc_err *err)
+{
+    (void)s;
+    (void)p;
+    (void)out;
+    return unsupported("person_insert", err);
+}
+
+int pg_unsupported_person_add_identifiers(struct store *s, const struct person *p, struct fc_err *err)
+{
+    (void)s;
+    (void)p;
+    return unsupported("person_add_identifiers", err);
+}
+
+int pg_unsupported_person_get(struct store *s, fc_id_t id, struct arena *a, struct person *out, struct fc_err *err)
+{
+    (void)s;
+    (void)id;
+    (void)a;
+    (void)out;
+    return unsupported("person_get", err);
+}
+
+int pg_unsupported_person_search(struct store *s, const struct person_query *q, struct arena *a, fc_id_t **out, size_t *n, struct fc_err *err)
+{
+    (void)s;
+    (void)q;
+    (void)a;
+    (void)out;
+    (void)n;
+    return unsupported("person_search", err);
+}
+
+int pg_unsupported_person_scan(struct store *s, store_person_cb cb, void *ctx, struct fc_err *err)
+{
+    (void)s;
+    (void)cb;
+    (void)ctx;
+    return unsupported("person_scan", err);
+}
+
+int pg_unsupported_person_scan_all(struct store *s, store_person_cb cb, void *ctx, struct fc_err *err)
+{
+    (void)s;
+    (void)cb;
+    (void)ctx;
+    return unsupported("person_scan_all", err);
+}
+
+int pg_unsupported_person_set_merged(struct store *s, fc_id_t from, fc_id_t into, struct fc_err *err)
+{
+    (void)s;
+    (void)from;
+    (void)into;
+    return unsupported("person_set_merged", err);
+}
+
+int pg_unsupported_contact_insert(struct store *s, const struct contact *c, fc_id_t *out, struct fc_err *err)
+{
+    (void)s;
+    (void)c;
+    (void)out;
+    return unsupported("contact_insert", err);
+}
+
+int pg_unsupported_contact_get(struct store *s, fc_id_t id, struct arena *a, struct contact *out, struct fc_err *err)
+{
+    (void)s;
+    (void)id;
+    (void)a;
+    (void)out;
+    return unsupported("contact_get", err);
+}
+
+int pg_unsupported_contact_search(struct store *s, const struct contact_query *q, struct arena *a, struct contact **out, size_t *n, struct fc_err *err)
+{
+    (void)s;
+    (void)q;
+    (void)a;
+    (void)out;
+    (void)n;
+    return unsupported("contact_search", err);
+}
+
+int pg_unsupported_contact_count(struct store *s, const struct contact_query *q, size_t *out, struct fc_err *err)
+{
+    (void)s;
+    (void)q;
+    (void)out;
+    return unsupported("contact_count", err);
+}
+
+int pg_unsupported_contact_set_incident(struct store *s, fc_id_t contact_id, fc_id_t incident_id, struct fc_err *err)
+{
+    (void)s;
+    (void)contact_id;
+    (void)incident_id;
+    return unsupported("contact_set_incident", err);
+}
+
+int pg_unsupported_contact_set_caller(struct store *s, fc_id_t contact_id, fc_id_t caller_person_id, const char *match_snapshot, struct fc_err *err)
+{
+    (void)s;
+    (void)contact_id;
+    (void)caller_person_id;
+    (void)match_snapshot;
+    return unsupported("contact_set_caller", err);
+}
+
+int pg_unsupported_contact_scan(struct store *s, store_contact_cb cb, void *ctx, struct fc_err *err)
+{
+    (void)s;
+    (void)cb;
+    (void)ctx;
+    return unsupported("contact_scan", err);
+}
+
+int pg_unsupported_incident_insert(struct store *s, const struct incident *i, fc_id_t *out, struct fc_err *err)
+{
+    (void)s;
+    (void)i;
+    (void)out;
+    return unsupported("incident_insert", err);
+}
+
+int pg_unsupported_incident_update(struct store *s, const struct incident *i, struct fc_err *err)
+{
+    (void)s;
+    (void)i;
+    return unsupported("incident_update", err);
+}
+
+int pg_unsupported_incident_get(struct store *s, fc_id_t id, struct arena *a, struct incident *out, struct fc_err *err)
+{
+    (void)s;
+    (void)id;
+    (void)a;
+    (void)out;
+    return unsupported("incident_get", err);
+}
+
+int pg_unsupported_incident_search(struct store *s, const struct incident_query *q, struct arena *a, struct incident **out, size_t *n, struct fc_err *err)
+{
+    (void)s;
+    (void)q;
+    (void)a;
+    (void)out;
+    (void)n;
+    return unsupported("incident_search", err);
+}
+
+int pg_unsupported_flag_insert(struct store *s, const struct flag *f, fc_id_t *out, struct fc_err *err)
+{
+    (void)s;
+    (void)f;
+    (void)out;
+    return unsupported("flag_insert", err);
+}
+
+int pg_unsupported_flag_get(struct store *s, fc_id_t id, struct arena *a, struct flag *out, struct fc_err *err)
+{
+    (void)s;
+    (void)id;
+    (void)a;
+    (void)out;
+    return unsupported("flag_get", err);
+}
+
+int pg_unsupported_flag_update(struct store *s, const struct flag *f, struct fc_err *err)
+{
+    (void)s;
+    (void)f;
+    return unsupported("flag_update", err);
+}
+
+int pg_unsupported_flag_list_for_person(struct store *s, fc_id_t person_id, struct arena *a, struct flag **out, size_t *n, struct fc_err *err)
+{
+    (void)s;
+    (void)person_id;
+    (void)a;
+    (void)out;
+    (void)n;
+    return unsupported("flag_list_for_person", err);
+}
+
+int pg_unsupported_flag_scan(struct store *s, store_flag_cb cb, void *ctx, struct fc_err *err)
+{
+    (void)s;
+    (void)cb;
+    (void)ctx;
+    return unsupported("flag_scan", err);
+}
+
+int pg_unsupported_audit_append(struct store *s, struct audit_event *ev, struct fc_err *err)
+{
+    (void)s;
+    (void)ev;
+    return unsupported("audit_append", err);
+}
+
+int pg_unsupported_audit_list(struct store *s, const char *object_type, fc_id_t object_id, fc_id_t actor_user_id, struct arena *a, struct audit_event **out, size_t *n, struct fc_err *err)
+{
+    (void)s;
+    (void)object_type;
+    (void)object_id;
+    (void)actor_user_id;
+    (void)a;
+    (void)out;
+    (void)n;
+    return unsupported("audit_list", err);
+}
+
+int pg_unsupported_audit_verify(struct store *s, int64_t *out_bad_seq, int64_t *out_count, struct fc_err *err)
+{
+    (void)s;
+    (void)out_bad_seq;
+    (void)out_count;
+    return unsupported("audit_verify", err);
+}
+
+int pg_unsupported_team_area_replace(struct store *s, const char *version, const char *const *lsoa, const char *const *team_id, const char *const *team_name, const char *const *district, size_t n, struct fc_err *err)
+{
+    (void)s;
+    (void)version;
+    (void)lsoa;
+    (void)team_id;
+    (void)team_name;
+    (void)district;
+    (void)n;
+    return unsupported("team_area_replace", err);
+}
+
+int pg_unsupported_risk_assessment_insert(struct store *s, const struct risk_assessment_rec *r, fc_id_t *out, struct fc_err *err)
+{
+    (void)s;
+    (void)r;
+    (void)out;
+    return unsupported("risk_assessment_insert", err);
+}
+
+int pg_unsupported_risk_assessment_list(struct store *s, fc_id_t incident_id, fc_id_t person_id, struct arena *a, struct risk_assessment_rec **out, size_t *n, struct fc_err *err)
+{
+    (void)s;
+    (void)incident_id;
+    (void)person_id;
+    (void)a;
+    (void)out;
+    (void)n;
+    return unsupported("risk_assessment_list", err);
+}
+
+int pg_unsupported_grade_insert(struct store *s, const struct grade_rec *g, fc_id_t *out, struct fc_err *err)
+{
+    (void)s;
+    (void)g;
+    (void)out;
+    return unsupported("grade_insert", err);
+}
+
+int pg_unsupported_grade_list(struct store *s, fc_id_t incident_id, struct arena *a, struct grade_rec **out, size_t *n, struct fc_err *err)
+{
+    (void)s;
+    (void)incident_id;
+    (void)a;
+    (void)out;
+    (void)n;
+    return unsupported("grade_list", err);
+}
+
+int pg_unsupported_contact_labels_insert(struct store *s, const struct contact_labels_rec *l, struct fc_err *err)
+{
+    (void)s;
+    (void)l;
+    return unsupported("contact_labels_insert", err);
+}
+
+int pg_unsupported_contact_labels_get(struct store *s, fc_id_t contact_id, struct arena *a, struct contact_labels_rec *out, struct fc_err *err)
+{
+    (void)s;
+    (void)contact_id;
+    (void)a;
+    (void)out;
+    return unsupported("contact_labels_get", err);
+}
+
+int pg_unsupported_task_insert(struct store *s, const struct task_rec *t, fc_id_t *out, struct fc_err *err)
+{
+    (void)s;
+    (void)t;
+    (void)out;
+    return unsupported("task_insert", err);
+}
+
+int pg_unsupported_task_get(struct store *s, fc_id_t id, struct arena *a, struct task_rec *out, struct fc_err *err)
+{
+    (void)s;
+    (void)id;
+    (void)a;
+    (void)out;
+    return unsupported("task_get", err);
+}
+
+int pg_unsupported_task_search(struct store *s, const struct task_query *q, struct arena *a, struct task_rec **out, size_t *n, struct fc_err *err)
+{
+    (void)s;
+    (void)q;
+    (void)a;
+    (void)out;
+    (void)n;
+    return unsupported("task_search", err);
+}
+
+int pg_unsupported_task_close(struct store *s, fc_id_t id, const char *status, fc_id_t by, fc_time_t at, const char *outcome, struct fc_err *err)
+{
+    (void)s;
+    (void)id;
+    (void)status;
+    (void)by;
+    (void)at;
+    (void)outcome;
+    return unsupported("task_close", err);
+}
+
+int pg_unsupported_task_set_escalated(struct store *s, fc_id_t id, fc_time_t at, struct fc_err *err)
+{
+    (void)s;
+    (void)id;
+    (void)at;
+    return unsupported("task_set_escalated", err);
+}
+
+int pg_unsupported_trigger_insert(struct store *s, const struct community_trigger_rec *t, fc_id_t *out, struct fc_err *err)
+{
+    (void)s;
+    (void)t;
+    (void)out;
+    return unsupported("trigger_insert", err);
+}
+
+int pg_unsupported_trigger_get(struct store *s, fc_id_t id, struct arena *a, struct community_trigger_rec *out, struct fc_err *err)
+{
+    (void)s;
+    (void)id;
+    (void)a;
+    (void)out;
+    return unsupported("trigger_get", err);
+}
+
+int pg_unsupported_trigger_list_for_person(struct store *s, fc_id_t person_id, struct arena *a, struct community_trigger_rec **out, size_t *n, struct fc_err *err)
+{
+    (void)s;
+    (void)person_id;
+    (void)a;
+    (void)out;
+    (void)n;
+    return unsupported("trigger_list_for_person", err);
+}
+
+int pg_unsupported_trigger_set_status(struct store *s, fc_id_t id, const char *status, const char *decision_reason, const char *outcome, struct fc_err *err)
+{
+    (void)s;
+    (void)id;
+    (void)status;
+    (void)decision_reason;
+    (void)outcome;
+    return unsupported("trigger_set_status", err);
+}
+
+int pg_unsupported_trigger_step_set(struct store *s, fc_id_t trigger_id, const char *step, fc_time_t due_at, fc_time_t done_at, fc_id_t done_by, const char *note, struct fc_err *err)
+{
+    (void)s;
+    (void)trigger_id;
+    (void)step;
+    (void)due_at;
+    (void)done_at;
+    (void)done_by;
+    (void)note;
+    return unsupported("trigger_step_set", err);
+}
+
+int pg_unsupported_update_plan_insert(struct store *s, const struct update_plan_rec *p, fc_id_t *out, struct fc_err *err)
+{
+    (void)s;
+    (void)p;
+    (void)out;
+    return unsupported("update_plan_insert", err);
+}
+
+int pg_unsupported_update_plan_current(struct store *s, fc_id_t incident_id, struct arena *a, struct update_plan_rec *out, struct fc_err *err)
+{
+    (void)s;
+    (void)incident_id;
+    (void)a;
+    (void)out;
+    return unsupported("update_plan_current", err);
+}
+
+int pg_unsupported_update_plan_set_next_due(struct store *s, fc_id_t plan_id, fc_time_t next_due_at, struct fc_err *err)
+{
+    (void)s;
+    (void)plan_id;
+    (void)next_due_at;
+    return unsupported("update_plan_set_next_due", err);
+}
+
+int pg_unsupported_update_plan_due(struct store *s, fc_time_t before, struct arena *a, struct update_plan_rec **out, size_t *n, struct fc_err *err)
+{
+    (void)s;
+    (void)before;
+    (void)a;
+    (void)out;
+    (void)n;
+    return unsupported("update_plan_due", err);
+}
+
+int pg_unsupported_victim_update_insert(struct store *s, const struct victim_update_rec *u, fc_id_t *out, struct fc_err *err)
+{
+    (void)s;
+    (void)u;
+    (void)out;
+    return unsupported("victim_update_insert", err);
+}
+
+int pg_unsupported_victim_update_list(struct store *s, fc_id_t incident_id, struct arena *a, struct victim_update_rec **out, size_t *n, struct fc_err *err)
+{
+    (void)s;
+    (void)incident_id;
+    (void)a;
+    (void)out;
+    (void)n;
+    return unsupported("victim_update_list", err);
+}
+
+int pg_unsupported_incident_closure_insert(struct store *s, const struct incident_closure_rec *c, struct fc_err *err)
+{
+    (void)s;
+    (void)c;
+    return unsupported("incident_closure_insert", err);
+}
+
+int pg_unsupported_incident_closure_get(struct store *s, fc_id_t incident_id, struct arena *a, struct incident_closure_rec *out, struct fc_err *err)
+{
+    (void)s;
+    (void)incident_id;
+    (void)a;
+    (void)out;
+    return unsupported("incident_closure_get", err);
+}
+
+int pg_unsupported_survey_queue_insert(struct store *s, const struct survey_queue_rec *q, fc_id_t *out, struct fc_err *err)
+{
+    (void)s;
+    (void)q;
+    (void)out;
+    return unsupported("survey_queue_insert", err);
+}
+
+int pg_unsupported_survey_queue_list(struct store *s, const char *status, struct arena *a, struct survey_queue_rec **out, size_t *n, struct fc_err *err)
+{
+    (void)s;
+    (void)status;
+    (void)a;
+    (void)out;
+    (void)n;
+    return unsupported("survey_queue_list", err);
+}
+
+int pg_unsupported_history_caller_contacts(struct store *s, fc_id_t person_id, fc_time_t from, fc_time_t to, fc_id_t exclude_contact, struct arena *a, fc_time_t **out, size_t *n, struct fc_err *err)
+{
+    (void)s;
+    (void)person_id;
+    (void)from;
+    (void)to;
+    (void)exclude_contact;
+    (void)a;
+    (void)out;
+    (void)n;
+    return unsupported("history_caller_contacts", err);
+}
+
+int pg_unsupported_history_person_incidents(struct store *s, fc_id_t person_id, const char *role, fc_time_t from, fc_time_t to, struct arena *a, fc_time_t **out, size_t *n, struct fc_err *err)
+{
+    (void)s;
+    (void)person_id;
+    (void)role;
+    (void)from;
+    (void)to;
+    (void)a;
+    (void)out;
+    (void)n;
+    return unsupported("history_person_incidents", err);
+}
+
+int pg_unsupported_history_place_incidents(struct store *s, const char *location_key, double lat_min, double lat_max, double lon_min, double lon_max, fc_time_t from, fc_time_t to, fc_id_t exclude_incident, struct arena *a, struct history_place_row **out, size_t *n, struct fc_err *err)
+{
+    (void)s;
+    (void)location_key;
+    (void)lat_min;
+    (void)lat_max;
+    (void)lon_min;
+    (void)lon_max;
+    (void)from;
+    (void)to;
+    (void)exclude_incident;
+    (void)a;
+    (void)out;
+    (void)n;
+    return unsupported("history_place_incidents", err);
+}
+
+int pg_unsupported_history_complaints(struct store *s, fc_id_t person_id, const char *problem_key, fc_time_t from, fc_time_t to, fc_id_t exclude_contact, struct arena *a, struct history_complaint_row **out, size_t *n, struct fc_err *err)
+{
+    (void)s;
+    (void)person_id;
+    (void)problem_key;
+    (void)from;
+    (void)to;
+    (void)exclude_contact;
+    (void)a;
+    (void)out;
+    (void)n;
+    return unsupported("history_complaints", err);
+}
+
+int pg_unsupported_case_insert(struct store *s, const struct asb_case *c, fc_id_t *out, struct fc_err *err)
+{
+    (void)s;
+    (void)c;
+    (void)out;
+    return unsupported("case_insert", err);
+}
+
+int pg_unsupported_case_get(struct store *s, fc_id_t id, struct arena *a, struct asb_case *out, struct fc_err *err)
+{
+    (void)s;
+    (void)id;
+    (void)a;
+    (void)out;
+    return unsupported("case_get", err);
+}
+
+int pg_unsupported_case_update(struct store *s, const struct asb_case *c, struct fc_err *err)
+{
+    (void)s;
+    (void)c;
+    return unsupported("case_update", err);
+}
+
+int pg_unsupported_case_search(struct store *s, const struct case_query *q, struct arena *a, struct asb_case **out, size_t *n, struct fc_err *err)
+{
+    (void)s;
+    (void)q;
+    (void)a;
+    (void)out;
+    (void)n;
+    return unsupported("case_search", err);
+}
+
+int pg_unsupported_case_ids_involving(struct store *s, fc_id_t person_id, fc_id_t incident_id, struct arena *a, fc_id_t **out, size_t *n, struct fc_err *err)
+{
+    (void)s;
+    (void)person_id;
+    (void)incident_id;
+    (void)a;
+    (void)out;
+    (void)n;
+    return unsupported("case_ids_involving", err);
+}
+
+int pg_unsupported_case_share_insert(struct store *s, const struct case_share *sh, fc_id_t *out, struct fc_err *err)
+{
+    (void)s;
+    (void)sh;
+    (void)out;
+    return unsupported("case_share_insert", err);
+}
+
+int pg_unsupported_case_share_revoke(struct store *s, fc_id_t share_id, fc_id_t by, fc_time_t at, struct fc_err *err)
+{
+    (void)s;
+    (void)share_id;
+    (void)by;
+    (void)at;
+    return unsupported("case_share_revoke", err);
+}
+
+int pg_unsupported_case_share_list(struct store *s, fc_id_t case_id, struct arena *a, struct case_share **out, size_t *n, struct fc_err *err)
+{
+    (void)s;
+    (void)case_id;
+    (void)a;
+    (void)out;
+    (void)n;
+    return unsupported("case_share_list", err);
+}
+
+int pg_unsupported_case_party_insert(struct store *s, const struct case_party *p, fc_id_t *out, struct fc_err *err)
+{
+    (void)s;
+    (void)p;
+    (void)out;
+    return unsupported("case_party_insert", err);
+}
+
+int pg_unsupported_case_party_list(struct store *s, fc_id_t case_id, struct arena *a, struct case_party **out, size_t *n, struct fc_err *err)
+{
+    (void)s;
+    (void)case_id;
+    (void)a;
+    (void)out;
+    (void)n;
+    return unsupported("case_party_list", err);
+}
+
+int pg_unsupported_case_incident_link(struct store *s, fc_id_t case_id, fc_id_t incident_id, fc_id_t by, fc_time_t at, struct fc_err *err)
+{
+    (void)s;
+    (void)case_id;
+    (void)incident_id;
+    (void)by;
+    (void)at;
+    return unsupported("case_incident_link", err);
+}
+
+int pg_unsupported_case_incident_list(struct store *s, fc_id_t case_id, struct arena *a, fc_id_t **out, size_t *n, struct fc_err *err)
+{
+    (void)s;
+    (void)case_id;
+    (void)a;
+    (void)out;
+    (void)n;
+    return unsupported("case_incident_list", err);
+}
+
+int pg_unsupported_case_location_insert(struct store *s, const struct case_location *l, fc_id_t *out, struct fc_err *err)
+{
+    (void)s;
+    (void)l;
+    (void)out;
+    return unsupported("case_location_insert", err);
+}
+
+int pg_unsupported_case_location_list(struct store *s, fc_id_t case_id, struct arena *a, struct case_location **out, size_t *n, struct fc_err *err)
+{
+    (void)s;
+    (void)case_id;
+    (void)a;
+    (void)out;
+    (void)n;
+    return unsupported("case_location_list", err);
+}
+
+int pg_unsupported_case_action_insert(struct store *s, const struct case_action *ac, fc_id_t *out, struct fc_err *err)
+{
+    (void)s;
+    (void)ac;
+    (void)out;
+    return unsupported("case_action_insert", err);
+}
+
+int pg_unsupported_case_action_get(struct store *s, fc_id_t id, struct arena *a, struct case_action *out, struct fc_err *err)
+{
+    (void)s;
+    (void)id;
+    (void)a;
+    (void)out;
+    return unsupported("case_action_get", err);
+}
+
+int pg_unsupported_case_action_update(struct store *s, const struct case_action *ac, struct fc_err *err)
+{
+    (void)s;
+    (void)ac;
+    return unsupported("case_action_update", err);
+}
+
+int pg_unsupported_case_action_search(struct store *s, const struct case_action_query *q, struct arena *a, struct case_action **out, size_t *n, struct fc_err *err)
+{
+    (void)s;
+    (void)q;
+    (void)a;
+    (void)out;
+    (void)n;
+    return unsupported("case_action_search", err);
+}
+
+int pg_unsupported_case_review_insert(struct store *s, const struct case_review *r, fc_id_t *out, struct fc_err *err)
+{
+    (void)s;
+    (void)r;
+    (void)out;
+    return unsupported("case_review_insert", err);
+}
+
+int pg_unsupported_case_review_list(struct store *s, fc_id_t case_id, struct arena *a, struct case_review **out, size_t *n, struct fc_err *err)
+{
+    (void)s;
+    (void)case_id;
+    (void)a;
+    (void)out;
+    (void)n;
+    return unsupported("case_review_list", err);
+}
+
+int pg_unsupported_case_escalation_insert(struct store *s, const struct case_escalation *e, struct fc_err *err)
+{
+    (void)s;
+    (void)e;
+    return unsupported("case_escalation_insert", err);
+}
+
+int pg_unsupported_case_escalation_last(struct store *s, fc_id_t case_id, fc_time_t *out, struct fc_err *err)
+{
+    (void)s;
+    (void)case_id;
+    (void)out;
+    return unsupported("case_escalation_last", err);
+}
+
+int pg_unsupported_case_entry_append(struct store *s, const struct case_entry *e, fc_id_t *out, struct fc_err *err)
+{
+    (void)s;
+    (void)e;
+    (void)out;
+    return unsupported("case_entry_append", err);
+}
+
+int pg_unsupported_case_entry_list(struct store *s, fc_id_t case_id, const char *kind, struct arena *a, struct case_entry **out, size_t *n, struct fc_err *err)
+{
+    (void)s;
+    (void)case_id;
+    (void)kind;
+    (void)a;
+    (void)out;
+    (void)n;
+    return unsupported("case_entry_list", err);
+}
+
+int pg_unsupported_flag_review_insert(struct store *s, const struct flag_review *r, fc_id_t *out, struct fc_err *err)
+{
+    (void)s;
+    (void)r;
+    (void)out;
+    return unsupported("flag_review_insert", err);
+}
+
+int pg_unsupported_flag_review_get(struct store *s, fc_id_t id, struct arena *a, struct flag_review *out, struct fc_err *err)
+{
+    (void)s;
+    (void)id;
+    (void)a;
+    (void)out;
+    return unsupported("flag_review_get", err);
+}
+
+int pg_unsupported_flag_review_list(struct store *s, fc_id_t org_id, const char *status, struct arena *a, struct flag_review **out, size_t *n, struct fc_err *err)
+{
+    (void)s;
+    (void)org_id;
+    (void)status;
+    (void)a;
+    (void)out;
+    (void)n;
+    return unsupported("flag_review_list", err);
+}
+
+int pg_unsupported_flag_review_decide(struct store *s, fc_id_t id, const char *status, fc_id_t by, fc_time_t at, fc_id_t person_id, fc_id_t flag_id, struct fc_err *err)
+{
+    (void)s;
+    (void)id;
+    (void)status;
+    (void)by;
+    (void)at;
+    (void)person_id;
+    (void)flag_id;
+    return unsupported("flag_review_decide", err);
+}
+
+int pg_unsupported_case_survey_queue(struct store *s, fc_id_t case_id, fc_id_t incident_id, fc_id_t person_id, fc_time_t at, struct fc_err *err)
+{
+    (void)s;
+    (void)case_id;
+    (void)incident_id;
+    (void)person_id;
+    (void)at;
+    return unsupported("case_survey_queue", err);
+}
+
+int pg_unsupported_policeuk_upsert(struct store *s, const struct policeuk_record *r, enum policeuk_change *out_change, struct fc_err *err)
+{
+    (void)s;
+    (void)r;
+    (void)out_change;
+    return unsupported("policeuk_upsert", err);
+}
+
+int pg_unsupported_policeuk_counts(struct store *s, const struct report_filter *f, const char *crime_type, struct arena *a, struct report_count **out, size_t *n, struct fc_err *err)
+{
+    (void)s;
+    (void)f;
+    (void)crime_type;
+    (void)a;
+    (void)out;
+    (void)n;
+    return unsupported("policeuk_counts", err);
+}
+
+int pg_unsupported_report_incident_counts(struct store *s, const struct report_filter *f, struct arena *a, struct report_count **out, size_t *n, struct fc_err *err)
+{
+    (void)s;
+    (void)f;
+    (void)a;
+    (void)out;
+    (void)n;
+    return unsupported("report_incident_counts", err);
+}
+
+int pg_unsupported_report_contact_counts(struct store *s, const struct report_filter *f, struct arena *a, struct report_count **out, size_t *n, struct fc_err *err)
+{
+    (void)s;
+    (void)f;
+    (void)a;
+    (void)out;
+    (void)n;
+    return unsupported("report_contact_counts", err);
+}
+
+int pg_unsupported_report_first_contact(struct store *s, const struct report_filter *f, struct arena *a, struct report_fc_count **out, size_t *n, struct fc_err *err)
+{
+    (void)s;
+    (void)f;
+    (void)a;
+    (void)out;
+    (void)n;
+    return unsupported("report_first_contact", err);
+}
+
+int pg_unsupported_report_tasks(struct store *s, const struct report_filter *f, fc_time_t now, struct arena *a, struct report_task_count **out, size_t *n, struct fc_err *err)
+{
+    (void)s;
+    (void)f;
+    (void)now;
+    (void)a;
+    (void)out;
+    (void)n;
+    return unsupported("report_tasks", err);
+}
+
+int pg_unsupported_report_triggers(struct store *s, const struct report_filter *f, struct arena *a, struct report_count **out, size_t *n, struct fc_err *err)
+{
+    (void)s;
+    (void)f;
+    (void)a;
+    (void)out;
+    (void)n;
+    return unsupported("report_triggers", err);
+}
+
+int pg_unsupported_report_satisfaction(struct store *s, const struct report_filter *f, struct arena *a, struct report_sat_count **out, size_t *n, struct fc_err *err)
+{
+    (void)s;
+    (void)f;
+    (void)a;
+    (void)out;
+    (void)n;
+    return unsupported("report_satisfaction", err);
+}
+
+int pg_unsupported_report_survey_rates(struct store *s, const struct report_filter *f, struct arena *a, struct survey_rates **out, size_t *n, struct fc_err *err)
+{
+    (void)s;
+    (void)f;
+    (void)a;
+    (void)out;
+    (void)n;
+    return unsupported("report_survey_rates", err);
+}
+
+int pg_unsupported_survey_get(struct store *s, fc_id_t id, struct arena *a, struct survey_queue_rec *out, struct fc_err *err)
+{
+    (void)s;
+    (void)id;
+    (void)a;
+    (void)out;
+    return unsupported("survey_get", err);
+}
+
+int pg_unsupported_survey_set_status(struct store *s, fc_id_t id, const char *status, struct fc_err *err)
+{
+    (void)s;
+    (void)id;
+    (void)status;
+    return unsupported("survey_set_status", err);
+}
+
+int pg_unsupported_survey_person_recent(struct store *s, fc_id_t person_id, fc_time_t since, fc_id_t exclude_id, int64_t *out, struct fc_err *err)
+{
+    (void)s;
+    (void)person_id;
+    (void)since;
+    (void)exclude_id;
+    (void)out;
+    return unsupported("survey_person_recent", err);
+}
+
+int pg_unsupported_survey_token_insert(struct store *s, const unsigned char token_hash[32], fc_id_t queue_id, fc_time_t created_at, fc_time_t expires_at, struct fc_err *err)
+{
+    (void)s;
+    (void)token_hash;
+    (void)queue_id;
+    (void)created_at;
+    (void)expires_at;
+    return unsupported("survey_token_insert", err);
+}
+
+int pg_unsupported_survey_token_use(struct store *s, const unsigned char token_hash[32], fc_time_t now, fc_id_t *out_queue_id, struct fc_err *err)
+{
+    (void)s;
+    (void)token_hash;
+    (void)now;
+    (void)out_queue_id;
+    return unsupported("survey_token_use", err);
+}
+
+int pg_unsupported_survey_token_peek(struct store *s, const unsigned char token_hash[32], fc_time_t now, fc_id_t *out_queue_id, struct fc_err *err)
+{
+    (void)s;
+    (void)token_hash;
+    (void)now;
+    (void)out_queue_id;
+    return unsupported("survey_token_peek", err);
+}
+
+int pg_unsupported_survey_response_insert(struct store *s, const struct survey_answers *r, fc_id_t *out, struct fc_err *err)
+{
+    (void)s;
+    (void)r;
+    (void)out;
+    return unsupported("survey_response_insert", err);
+}

@@ -1,0 +1,221 @@
+/*
+ * store/pg/pg_unsupported.h: the ops-table entries for operations the PostgreSQL backend
+ * does not implement yet (pg_unsupported.c). Threads: stateless.
+ */
+#ifndef FC_STORE_PG_UNSUPPORTED_H
+#define FC_STORE_PG_UNSUPPORTED_H
+
+#include "store/store.h"
+
+int pg_unsupported_backup(struct store *s, const char *dest_path, struct fc_err *err);
+int pg_unsupported_restore(struct store *s, const char *src_path, struct fc_err *err);
+int pg_unsupported_person_insert(struct store *s, const struct person *p, fc_id_t *out, struct fc_err *err);
+int pg_unsupported_person_add_identifiers(struct store *s, const struct person *p, struct fc_err *err);
+int pg_unsupported_person_get(struct store *s, fc_id_t id, struct arena *a, struct person *out, struct fc_err *err);
+int pg_unsupported_person_search(struct store *s, const struct person_query *q, struct arena *a, fc_id_t **out, size_t *n, struct fc_err *err);
+int pg_unsupported_person_scan(struct store *s, store_person_cb cb, void *ctx, struct fc_err *err);
+int pg_unsupported_person_scan_all(struct store *s, store_person_cb cb, void *ctx, struct fc_err *err);
+int pg_unsupported_person_set_merged(struct store *s, fc_id_t from, fc_id_t into, struct fc_err *err);
+int pg_unsupported_contact_insert(struct store *s, const struct contact *c, fc_id_t *out, struct fc_err *err);
+int pg_unsupported_contact_get(struct store *s, fc_id_t id, struct arena *a, struct contact *out, struct fc_err *err);
+int pg_unsupported_contact_search(struct store *s, const struct contact_query *q, struct arena *a, struct contact **out, size_t *n, struct fc_err *err);
+int pg_unsupported_contact_count(struct store *s, const struct contact_query *q, size_t *out, struct fc_err *err);
+int pg_unsupported_contact_set_incident(struct store *s, fc_id_t contact_id, fc_id_t incident_id, struct fc_err *err);
+int pg_unsupported_contact_set_caller(struct store *s, fc_id_t contact_id, fc_id_t caller_person_id, const char *match_snapshot, struct fc_err *err);
+int pg_unsupported_contact_scan(struct store *s, store_contact_cb cb, void *ctx, struct fc_err *err);
+int pg_unsupported_incident_insert(struct store *s, const struct incident *i, fc_id_t *out, struct fc_err *err);
+int pg_unsupported_incident_update(struct store *s, const struct incident *i, struct fc_err *err);
+int pg_unsupported_incident_get(struct store *s, fc_id_t id, struct arena *a, struct incident *out, struct fc_err *err);
+int pg_unsupported_incident_search(struct store *s, const struct incident_query *q, struct arena *a, struct incident **out, size_t *n, struct fc_err *err);
+int pg_unsupported_flag_insert(struct store *s, const struct flag *f, fc_id_t *out, struct fc_err *err);
+int pg_unsupported_flag_get(struct store *s, fc_id_t id, struct arena *a, struct flag *out, struct fc_err *err);
+int pg_unsupported_flag_update(struct store *s, const struct flag *f, struct fc_err *err);
+int pg_unsupported_flag_list_for_person(struct store *s, fc_id_t person_id, struct arena *a, struct flag **out, size_t *n, struct fc_err *err);
+int pg_unsupported_flag_scan(struct store *s, store_flag_cb cb, void *ctx, struct fc_err *err);
+int pg_unsupported_audit_append(struct store *s, struct audit_event *ev, struct fc_err *err);
+int pg_unsupported_audit_list(struct store *s, const char *object_type, fc_id_t object_id, fc_id_t actor_user_id, struct arena *a, struct audit_event **out, size_t *n, struct fc_err *err);
+int pg_unsupported_audit_verify(struct store *s, int64_t *out_bad_seq, int64_t *out_count, struct fc_err *err);
+int pg_unsupported_team_area_replace(struct store *s, const char *version, const char *const *lsoa, const char *const *team_id, const char *const *team_name, const char *const *district, size_t n, struct fc_err *err);
+int pg_unsupported_risk_assessment_insert(struct store *s, const struct risk_assessment_rec *r, fc_id_t *out, struct fc_err *err);
+int pg_unsupported_risk_assessment_list(struct store *s, fc_id_t incident_id, fc_id_t person_id, struct arena *a, struct risk_assessment_rec **out, size_t *n, struct fc_err *err);
+int pg_unsupported_grade_insert(struct store *s, const struct grade_rec *g, fc_id_t *out, struct fc_err *err);
+int pg_unsupported_grade_list(struct store *s, fc_id_t incident_id, struct arena *a, struct grade_rec **out, size_t *n, struct fc_err *err);
+int pg_unsupported_contact_labels_insert(struct store *s, const struct contact_labels_rec *l, struct fc_err *err);
+int pg_unsupported_contact_labels_get(struct store *s, fc_id_t contact_id, struct arena *a, struct contact_labels_rec *out, struct fc_err *err);
+int pg_unsupported_task_insert(struct store *s, const struct task_rec *t, fc_id_t *out, struct fc_err *err);
+int pg_unsupported_task_get(struct store *s, fc_id_t id, struct arena *a, struct task_rec *out, struct fc_err *err);
+int pg_unsupported_task_search(struct store *s, const struct task_query *q, struct arena *a, struct task_rec **out, size_t *n, struct fc_err *err);
+int pg_unsupported_task_close(struct store *s, fc_id_t id, const char *status, fc_id_t by, fc_time_t at, const char *outcome, struct fc_err *err);
+int pg_unsupported_task_set_escalated(struct store *s, fc_id_t id, fc_time_t at, struct fc_err *err);
+int pg_unsupported_trigger_insert(struct store *s, const struct community_trigger_rec *t, fc_id_t *out, struct fc_err *err);
+int pg_unsupported_trigger_get(struct store *s, fc_id_t id, struct arena *a, struct community_trigger_rec *out, struct fc_err *err);
+int pg_unsupported_trigger_list_for_person(struct store *s, fc_id_t person_id, struct arena *a, struct community_trigger_rec **out, size_t *n, struct fc_err *err);
+int pg_unsupported_trigger_set_status(struct store *s, fc_id_t id, const char *status, const char *decision_reason, const char *outcome, struct fc_err *err);
+int pg_unsupported_trigger_step_set(struct store *s, fc_id_t trigger_id, const char *step, fc_time_t due_at, fc_time_t done_at, fc_id_t done_by, const char *note, struct fc_err *err);
+int pg_unsupported_update_plan_insert(struct store *s, const struct update_plan_rec *p, fc_id_t *out, struct fc_err *err);
+int pg_unsupported_update_plan_current(struct store *s, fc_id_t incident_id, struct arena *a, struct update_plan_rec *out, struct fc_err *err);
+int pg_unsupported_update_plan_set_next_due(struct store *s, fc_id_t plan_id, fc_time_t next_due_at, struct fc_err *err);
+int pg_unsupported_update_plan_due(struct store *s, fc_time_t before, struct arena *a, struct update_plan_rec **out, size_t *n, struct fc_err *err);
+int pg_unsupported_victim_update_insert(struct store *s, const struct victim_update_rec *u, fc_id_t *out, struct fc_err *err);
+int pg_unsupported_victim_update_list(struct store *s, fc_id_t incident_id, struct arena *a, struct victim_update_rec **out, size_t *n, struct fc_err *err);
+int pg_unsupported_incident_closure_insert(struct store *s, const struct incident_closure_rec *c, struct fc_err *err);
+int pg_unsupported_incident_closure_get(struct store *s, fc_id_t incident_id, struct arena *a, struct incident_closure_rec *out, struct fc_err *err);
+int pg_unsupported_survey_queue_insert(struct store *s, const struct survey_queue_rec *q, fc_id_t *out, struct fc_err *err);
+int pg_unsupported_survey_queue_list(struct store *s, const char *status, struct arena *a, struct survey_queue_rec **out, size_t *n, struct fc_err *err);
+int pg_unsupported_history_caller_contacts(struct store *s, fc_id_t person_id, fc_time_t from, fc_time_t to, fc_id_t exclude_contact, struct arena *a, fc_time_t **out, size_t *n, struct fc_err *err);
+int pg_unsupported_history_person_incidents(struct store *s, fc_id_t person_id, const char *role, fc_time_t from, fc_time_t to, struct arena *a, fc_time_t **out, size_t *n, struct fc_err *err);
+int pg_unsupported_history_place_incidents(struct store *s, const char *location_key, double lat_min, double lat_max, double lon_min, double lon_max, fc_time_t from, fc_time_t to, fc_id_t exclude_incident, struct arena *a, struct history_place_row **out, size_t *n, struct fc_err *err);
+int pg_unsupported_history_complaints(struct store *s, fc_id_t person_id, const char *problem_key, fc_time_t from, fc_time_t to, fc_id_t exclude_contact, struct arena *a, struct history_complaint_row **out, size_t *n, struct fc_err *err);
+int pg_unsupported_case_insert(struct store *s, const struct asb_case *c, fc_id_t *out, struct fc_err *err);
+int pg_unsupported_case_get(struct store *s, fc_id_t id, struct arena *a, struct asb_case *out, struct fc_err *err);
+int pg_unsupported_case_update(struct store *s, const struct asb_case *c, struct fc_err *err);
+int pg_unsupported_case_search(struct store *s, const struct case_query *q, struct arena *a, struct asb_case **out, size_t *n, struct fc_err *err);
+int pg_unsupported_case_ids_involving(struct store *s, fc_id_t person_id, fc_id_t incident_id, struct arena *a, fc_id_t **out, size_t *n, struct fc_err *err);
+int pg_unsupported_case_share_insert(struct store *s, const struct case_share *sh, fc_id_t *out, struct fc_err *err);
+int pg_unsupported_case_share_revoke(struct store *s, fc_id_t share_id, fc_id_t by, fc_time_t at, struct fc_err *err);
+int pg_unsupported_case_share_list(struct store *s, fc_id_t case_id, struct arena *a, struct case_share **out, size_t *n, struct fc_err *err);
+int pg_unsupported_case_party_insert(struct store *s, const struct case_party *p, fc_id_t *out, struct fc_err *err);
+int pg_unsupported_case_party_list(struct store *s, fc_id_t case_id, struct arena *a, struct case_party **out, size_t *n, struct fc_err *err);
+int pg_unsupported_case_incident_link(struct store *s, fc_id_t case_id, fc_id_t incident_id, fc_id_t by, fc_time_t at, struct fc_err *err);
+int pg_unsupported_case_incident_list(struct store *s, fc_id_t case_id, struct arena *a, fc_id_t **out, size_t *n, struct fc_err *err);
+int pg_unsupported_case_location_insert(struct store *s, const struct case_location *l, fc_id_t *out, struct fc_err *err);
+int pg_unsupported_case_location_list(struct store *s, fc_id_t case_id, struct arena *a, struct case_location **out, size_t *n, struct fc_err *err);
+int pg_unsupported_case_action_insert(struct store *s, const struct case_action *ac, fc_id_t *out, struct fc_err *err);
+int pg_unsupported_case_action_get(struct store *s, fc_id_t id, struct arena *a, struct case_action *out, struct fc_err *err);
+int pg_unsupported_case_action_update(struct store *s, const struct case_action *ac, struct fc_err *err);
+int pg_unsupported_case_action_search(struct store *s, const struct case_action_query *q, struct arena *a, struct case_action **out, size_t *n, struct fc_err *err);
+int pg_unsupported_case_review_insert(struct store *s, const struct case_review *r, fc_id_t *out, struct fc_err *err);
+int pg_unsupported_case_review_list(struct store *s, fc_id_t case_id, struct arena *a, struct case_review **out, size_t *n, struct fc_err *err);
+int pg_unsupported_case_escalation_insert(struct store *s, const struct case_escalation *e, struct fc_err *err);
+int pg_unsupported_case_escalation_last(struct store *s, fc_id_t case_id, fc_time_t *out, struct fc_err *err);
+int pg_unsupported_case_entry_append(struct store *s, const struct case_entry *e, fc_id_t *out, struct fc_err *err);
+int pg_unsupported_case_entry_list(struct store *s, fc_id_t case_id, const char *kind, struct arena *a, struct case_entry **out, size_t *n, struct fc_err *err);
+int pg_unsupported_flag_review_insert(struct store *s, const struct flag_review *r, fc_id_t *out, struct fc_err *err);
+int pg_unsupported_flag_review_get(struct store *s, fc_id_t id, struct arena *a, struct flag_review *out, struct fc_err *err);
+int pg_unsupported_flag_review_list(struct store *s, fc_id_t org_id, const char *status, struct arena *a, struct flag_review **out, size_t *n, struct fc_err *err);
+int pg_unsupported_flag_review_decide(struct store *s, fc_id_t id, const char *status, fc_id_t by, fc_time_t at, fc_id_t person_id, fc_id_t flag_id, struct fc_err *err);
+int pg_unsupported_case_survey_queue(struct store *s, fc_id_t case_id, fc_id_t incident_id, fc_id_t person_id, fc_time_t at, struct fc_err *err);
+int pg_unsupported_policeuk_upsert(struct store *s, const struct policeuk_record *r, enum policeuk_change *out_change, struct fc_err *err);
+int pg_unsupported_policeuk_counts(struct store *s, const struct report_filter *f, const char *crime_type, struct arena *a, struct report_count **out, size_t *n, struct fc_err *err);
+int pg_unsupported_report_incident_counts(struct store *s, const struct report_filter *f, struct arena *a, struct report_count **out, size_t *n, struct fc_err *err);
+int pg_unsupported_report_contact_counts(struct store *s, const struct report_filter *f, struct arena *a, struct report_count **out, size_t *n, struct fc_err *err);
+int pg_unsupported_report_first_contact(struct store *s, const struct report_filter *f, struct arena *a, struct report_fc_count **out, size_t *n, struct fc_err *err);
+int pg_unsupported_report_tasks(struct store *s, const struct report_filter *f, fc_time_t now, struct arena *a, struct report_task_count **out, size_t *n, struct fc_err *err);
+int pg_unsupported_report_triggers(struct store *s, const struct report_filter *f, struct arena *a, struct report_count **out, size_t *n, struct fc_err *err);
+int pg_unsupported_report_satisfaction(struct store *s, const struct report_filter *f, struct arena *a, struct report_sat_count **out, size_t *n, struct fc_err *err);
+int pg_unsupported_report_survey_rates(struct store *s, const struct report_filter *f, struct arena *a, struct survey_rates **out, size_t *n, struct fc_err *err);
+int pg_unsupported_survey_get(struct store *s, fc_id_t id, struct arena *a, struct survey_queue_rec *out, struct fc_err *err);
+int pg_unsupported_survey_set_status(struct store *s, fc_id_t id, const char *status, struct fc_err *err);
+int pg_unsupported_survey_person_recent(struct store *s, fc_id_t person_id, fc_time_t since, fc_id_t exclude_id, int64_t *out, struct fc_err *err);
+int pg_unsupported_survey_token_insert(struct store *s, const unsigned char token_hash[32], fc_id_t queue_id, fc_time_t created_at, fc_time_t expires_at, struct fc_err *err);
+int pg_unsupported_survey_token_use(struct store *s, const unsigned char token_hash[32], fc_time_t now, fc_id_t *out_queue_id, struct fc_err *err);
+int pg_unsupported_survey_token_peek(struct store *s, const unsigned char token_hash[32], fc_time_t now, fc_id_t *out_queue_id, struct fc_err *err);
+int pg_unsupported_survey_response_insert(struct store *s, const struct survey_answers *r, fc_id_t *out, struct fc_err *err);
+
+#define PG_UNSUPPORTED_OPS \
+    .backup = pg_unsupported_backup, \
+    .restore = pg_unsupported_restore, \
+    .person_insert = pg_unsupported_person_insert, \
+    .person_add_identifiers = pg_unsupported_person_add_identifiers, \
+    .person_get = pg_unsupported_person_get, \
+    .person_search = pg_unsupported_person_search, \
+    .person_scan = pg_unsupported_person_scan, \
+    .person_scan_all = pg_unsupported_person_scan_all, \
+    .person_set_merged = pg_unsupported_person_set_merged, \
+    .contact_insert = pg_unsupported_contact_insert, \
+    .contact_get = pg_unsupported_contact_get, \
+    .contact_search = pg_unsupported_contact_search, \
+    .contact_count = pg_unsupported_contact_count, \
+    .contact_set_incident = pg_unsupported_contact_set_incident, \
+    .contact_set_caller = pg_unsupported_contact_set_caller, \
+    .contact_scan = pg_unsupported_contact_scan, \
+    .incident_insert = pg_unsupported_incident_insert, \
+    .incident_update = pg_unsupported_incident_update, \
+    .incident_get = pg_unsupported_incident_get, \
+    .incident_search = pg_unsupported_incident_search, \
+    .flag_insert = pg_unsupported_flag_insert, \
+    .flag_get = pg_unsupported_flag_get, \
+    .flag_update = pg_unsupported_flag_update, \
+    .flag_list_for_person = pg_unsupported_flag_list_for_person, \
+    .flag_scan = pg_unsupported_flag_scan, \
+    .audit_append = pg_unsupported_audit_append, \
+    .audit_list = pg_unsupported_audit_list, \
+    .audit_verify = pg_unsupported_audit_verify, \
+    .team_area_replace = pg_unsupported_team_area_replace, \
+    .risk_assessment_insert = pg_unsupported_risk_assessment_insert, \
+    .risk_assessment_list = pg_unsupported_risk_assessment_list, \
+    .grade_insert = pg_unsupported_grade_insert, \
+    .grade_list = pg_unsupported_grade_list, \
+    .contact_labels_insert = pg_unsupported_contact_labels_insert, \
+    .contact_labels_get = pg_unsupported_contact_labels_get, \
+    .task_insert = pg_unsupported_task_insert, \
+    .task_get = pg_unsupported_task_get, \
+    .task_search = pg_unsupported_task_search, \
+    .task_close = pg_unsupported_task_close, \
+    .task_set_escalated = pg_unsupported_task_set_escalated, \
+    .trigger_insert = pg_unsupported_trigger_insert, \
+    .trigger_get = pg_unsupported_trigger_get, \
+    .trigger_list_for_person = pg_unsupported_trigger_list_for_person, \
+    .trigger_set_status = pg_unsupported_trigger_set_status, \
+    .trigger_step_set = pg_unsupported_trigger_step_set, \
+    .update_plan_insert = pg_unsupported_update_plan_insert, \
+    .update_plan_current = pg_unsupported_update_plan_current, \
+    .update_plan_set_next_due = pg_unsupported_update_plan_set_next_due, \
+    .update_plan_due = pg_unsupported_update_plan_due, \
+    .victim_update_insert = pg_unsupported_victim_update_insert, \
+    .victim_update_list = pg_unsupported_victim_update_list, \
+    .incident_closure_insert = pg_unsupported_incident_closure_insert, \
+    .incident_closure_get = pg_unsupported_incident_closure_get, \
+    .survey_queue_insert = pg_unsupported_survey_queue_insert, \
+    .survey_queue_list = pg_unsupported_survey_queue_list, \
+    .history_caller_contacts = pg_unsupported_history_caller_contacts, \
+    .history_person_incidents = pg_unsupported_history_person_incidents, \
+    .history_place_incidents = pg_unsupported_history_place_incidents, \
+    .history_complaints = pg_unsupported_history_complaints, \
+    .case_insert = pg_unsupported_case_insert, \
+    .case_get = pg_unsupported_case_get, \
+    .case_update = pg_unsupported_case_update, \
+    .case_search = pg_unsupported_case_search, \
+    .case_ids_involving = pg_unsupported_case_ids_involving, \
+    .case_share_insert = pg_unsupported_case_share_insert, \
+    .case_share_revoke = pg_unsupported_case_share_revoke, \
+    .case_share_list = pg_unsupported_case_share_list, \
+    .case_party_insert = pg_unsupported_case_party_insert, \
+    .case_party_list = pg_unsupported_case_party_list, \
+    .case_incident_link = pg_unsupported_case_incident_link, \
+    .case_incident_list = pg_unsupported_case_incident_list, \
+    .case_location_insert = pg_unsupported_case_location_insert, \
+    .case_location_list = pg_unsupported_case_location_list, \
+    .case_action_insert = pg_unsupported_case_action_insert, \
+    .case_action_get = pg_unsupported_case_action_get, \
+    .case_action_update = pg_unsupported_case_action_update, \
+    .case_action_search = pg_unsupported_case_action_search, \
+    .case_review_insert = pg_unsupported_case_review_insert, \
+    .case_review_list = pg_unsupported_case_review_list, \
+    .case_escalation_insert = pg_unsupported_case_escalation_insert, \
+    .case_escalation_last = pg_unsupported_case_escalation_last, \
+    .case_entry_append = pg_unsupported_case_entry_append, \
+    .case_entry_list = pg_unsupported_case_entry_list, \
+    .flag_review_insert = pg_unsupported_flag_review_insert, \
+    .flag_review_get = pg_unsupported_flag_review_get, \
+    .flag_review_list = pg_unsupported_flag_review_list, \
+    .flag_review_decide = pg_unsupported_flag_review_decide, \
+    .case_survey_queue = pg_unsupported_case_survey_queue, \
+    .policeuk_upsert = pg_unsupported_policeuk_upsert, \
+    .policeuk_counts = pg_unsupported_policeuk_counts, \
+    .report_incident_counts = pg_unsupported_report_incident_counts, \
+    .report_contact_counts = pg_unsupported_report_contact_counts, \
+    .report_first_contact = pg_unsupported_report_first_contact, \
+    .report_tasks = pg_unsupported_report_tasks, \
+    .report_triggers = pg_unsupported_report_triggers, \
+    .report_satisfaction = pg_unsupported_report_satisfaction, \
+    .report_survey_rates = pg_unsupported_report_survey_rates, \
+    .survey_get = pg_unsupported_survey_get, \
+    .survey_set_status = pg_unsupported_survey_set_status, \
+    .survey_person_recent = pg_unsupported_survey_person_recent, \
+    .survey_token_insert = pg_unsupported_survey_token_insert, \
+    .survey_token_use = pg_unsupported_survey_token_use, \
+    .survey_token_peek = pg_unsupported_survey_token_peek, \
+    .survey_response_insert = pg_unsupported_survey_response_insert
+
+#endif
