@@ -16,6 +16,9 @@ enum pg_slot {
     PG_ORG_INSERT, PG_ORG_GET, PG_ORG_GET_BY_NAME, PG_ORG_LIST,
     PG_USER_INSERT, PG_USER_GET, PG_USER_GET_BY_NAME, PG_USER_UPDATE, PG_USER_LIST,
     PG_SESSION_INSERT, PG_SESSION_GET, PG_SESSION_TOUCH, PG_SESSION_DELETE, PG_SESSION_PURGE,
+    PG_PERSON_INSERT, PG_PERSON_GET, PG_PERSON_SEARCH, PG_PERSON_SET_MERGED,
+    PG_NAME_INSERT, PG_DOB_INSERT, PG_PHONE_INSERT, PG_EMAIL_INSERT, PG_ADDRESS_INSERT,
+    PG_NAME_LIST, PG_DOB_LIST, PG_PHONE_LIST, PG_EMAIL_LIST, PG_ADDRESS_LIST,
     PG_SLOT_COUNT
 };
 
@@ -49,6 +52,7 @@ struct pg_params {
 void pg_param_text(struct pg_params *p, const char *s);
 void pg_param_int(struct pg_params *p, int64_t v);
 void pg_param_id(struct pg_params *p, fc_id_t id); /* 0: NULL (the database assigns one) */
+void pg_param_double(struct pg_params *p, double v); /* NaN: NULL */
 void pg_param_bytea(struct pg_params *p, const unsigned char *b, size_t n); /* hex, n <= 32 */
 
 int pg_conn_of(struct store *s, struct pg_conn **out, struct fc_err *err);
@@ -68,6 +72,16 @@ int pg_status(struct pg_conn *c, const PGresult *r, const char *what, struct fc_
 char *pg_col_text(const PGresult *r, int row, int col, struct arena *a);
 int64_t pg_col_int(const PGresult *r, int row, int col);
 bool pg_col_null(const PGresult *r, int row, int col);
+double pg_col_double(const PGresult *r, int row, int col); /* NULL: NaN */
+/* Arena array growth by doubling (the old block stays in the arena). */
+void *pg_grow(struct arena *a, void *arr, size_t elem, size_t n, size_t *cap);
+
+/* Moves a table's id sequence past an id a caller chose, so later inserts never reuse it. */
+int pg_seq_bump(struct pg_conn *c, const char *table, fc_id_t id, struct fc_err *err);
+
+/* A read that sees one snapshot: opens a REPEATABLE READ transaction unless in one. */
+int pg_read_begin(struct pg_conn *c, bool *own, struct fc_err *err);
+void pg_read_end(struct pg_conn *c, bool own);
 
 /* Nested transactions: the first begin is BEGIN, inner ones SAVEPOINTs. */
 int pg_tx_begin(struct pg_conn *c, struct fc_err *err);
@@ -96,5 +110,15 @@ int pg_session_touch(struct store *s, const unsigned char token_hash[32], fc_tim
                      struct fc_err *err);
 int pg_session_delete(struct store *s, const unsigned char token_hash[32], struct fc_err *err);
 int pg_session_purge(struct store *s, fc_time_t now, size_t *out_n, struct fc_err *err);
+
+int pg_person_insert(struct store *s, const struct person *p, fc_id_t *out, struct fc_err *err);
+int pg_person_add_identifiers(struct store *s, const struct person *p, struct fc_err *err);
+int pg_person_get(struct store *s, fc_id_t id, struct arena *a, struct person *out,
+                  struct fc_err *err);
+int pg_person_search(struct store *s, const struct person_query *q, struct arena *a,
+                     fc_id_t **out, size_t *n, struct fc_err *err);
+int pg_person_scan(struct store *s, store_person_cb cb, void *ctx, struct fc_err *err);
+int pg_person_scan_all(struct store *s, store_person_cb cb, void *ctx, struct fc_err *err);
+int pg_person_set_merged(struct store *s, fc_id_t from, fc_id_t into, struct fc_err *err);
 
 #endif

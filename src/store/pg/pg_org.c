@@ -32,6 +32,8 @@ int pg_org_insert(struct store *s, const struct organisation *o, fc_id_t *out, s
                  "VALUES (coalesce($1::bigint, nextval('organisation_id_seq')), $2, $3, $4, $5) "
                  "RETURNING id",
                  &p, "organisation", &r, err);
+    if (rc == FC_OK && o->id != 0)
+        rc = pg_seq_bump(c, "organisation", o->id, err);
     if (rc == FC_OK && out)
         *out = pg_col_int(r, 0, 0);
     PQclear(r);
@@ -153,6 +155,8 @@ int pg_user_insert(struct store *s, const struct user *u, fc_id_t *out, struct f
                      "(coalesce($1::bigint, nextval('app_user_id_seq')), $2, $3, $4, $5, $6, $7, "
                      "$8, $9, $10) RETURNING id",
                      &p, "user", &r, err);
+    if (rc == FC_OK && u->id != 0)
+        rc = pg_seq_bump(c, "app_user", u->id, err);
     if (rc == FC_OK && out)
         *out = pg_col_int(r, 0, 0);
     PQclear(r);

@@ -24,64 +24,6 @@ int pg_unsupported_restore(struct store *s, const char *src_path, struct fc_err 
     return unsupported("restore", err);
 }
 
-int pg_unsupported_person_insert(struct store *s, const struct person *p, fc_id_t *out, struct fc_err *err)
-{
-    (void)s;
-    (void)p;
-    (void)out;
-    return unsupported("person_insert", err);
-}
-
-int pg_unsupported_person_add_identifiers(struct store *s, const struct person *p, struct fc_err *err)
-{
-    (void)s;
-    (void)p;
-    return unsupported("person_add_identifiers", err);
-}
-
-int pg_unsupported_person_get(struct store *s, fc_id_t id, struct arena *a, struct person *out, struct fc_err *err)
-{
-    (void)s;
-    (void)id;
-    (void)a;
-    (void)out;
-    return unsupported("person_get", err);
-}
-
-int pg_unsupported_person_search(struct store *s, const struct person_query *q, struct arena *a, fc_id_t **out, size_t *n, struct fc_err *err)
-{
-    (void)s;
-    (void)q;
-    (void)a;
-    (void)out;
-    (void)n;
-    return unsupported("person_search", err);
-}
-
-int pg_unsupported_person_scan(struct store *s, store_person_cb cb, void *ctx, struct fc_err *err)
-{
-    (void)s;
-    (void)cb;
-    (void)ctx;
-    return unsupported("person_scan", err);
-}
-
-int pg_unsupported_person_scan_all(struct store *s, store_person_cb cb, void *ctx, struct fc_err *err)
-{
-    (void)s;
-    (void)cb;
-    (void)ctx;
-    return unsupported("person_scan_all", err);
-}
-
-int pg_unsupported_person_set_merged(struct store *s, fc_id_t from, fc_id_t into, struct fc_err *err)
-{
-    (void)s;
-    (void)from;
-    (void)into;
-    return unsupported("person_set_merged", err);
-}
-
 int pg_unsupported_contact_insert(struct store *s, const struct contact *c, fc_id_t *out, struct fc_err *err)
 {
     (void)s;

@@ -9,13 +9,6 @@
 
 int pg_unsupported_backup(struct store *s, const char *dest_path, struct fc_err *err);
 int pg_unsupported_restore(struct store *s, const char *src_path, struct fc_err *err);
-int pg_unsupported_person_insert(struct store *s, const struct person *p, fc_id_t *out, struct fc_err *err);
-int pg_unsupported_person_add_identifiers(struct store *s, const struct person *p, struct fc_err *err);
-int pg_unsupported_person_get(struct store *s, fc_id_t id, struct arena *a, struct person *out, struct fc_err *err);
-int pg_unsupported_person_search(struct store *s, const struct person_query *q, struct arena *a, fc_id_t **out, size_t *n, struct fc_err *err);
-int pg_unsupported_person_scan(struct store *s, store_person_cb cb, void *ctx, struct fc_err *err);
-int pg_unsupported_person_scan_all(struct store *s, store_person_cb cb, void *ctx, struct fc_err *err);
-int pg_unsupported_person_set_merged(struct store *s, fc_id_t from, fc_id_t into, struct fc_err *err);
 int pg_unsupported_contact_insert(struct store *s, const struct contact *c, fc_id_t *out, struct fc_err *err);
 int pg_unsupported_contact_get(struct store *s, fc_id_t id, struct arena *a, struct contact *out, struct fc_err *err);
 int pg_unsupported_contact_search(struct store *s, const struct contact_query *q, struct arena *a, struct contact **out, size_t *n, struct fc_err *err);
@@ -115,13 +108,6 @@ int pg_unsupported_survey_response_insert(struct store *s, const struct survey_a
 #define PG_UNSUPPORTED_OPS \
     .backup = pg_unsupported_backup, \
     .restore = pg_unsupported_restore, \
-    .person_insert = pg_unsupported_person_insert, \
-    .person_add_identifiers = pg_unsupported_person_add_identifiers, \
-    .person_get = pg_unsupported_person_get, \
-    .person_search = pg_unsupported_person_search, \
-    .person_scan = pg_unsupported_person_scan, \
-    .person_scan_all = pg_unsupported_person_scan_all, \
-    .person_set_merged = pg_unsupported_person_set_merged, \
     .contact_insert = pg_unsupported_contact_insert, \
     .contact_get = pg_unsupported_contact_get, \
     .contact_search = pg_unsupported_contact_search, \

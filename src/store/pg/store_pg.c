@@ -6,6 +6,7 @@
 #include "store/pg/store_pg.h"
 
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +36,17 @@ void pg_param_id(struct pg_params *p, fc_id_t id)
         p->v[p->n++] = NULL;
     else
         pg_param_int(p, id);
+}
+
+void pg_param_double(struct pg_params *p, double v)
+{
+    if (isnan(v)) {
+        p->v[p->n++] = NULL;
+        return;
+    }
+    snprintf(p->buf[p->n], sizeof(p->buf[0]), "%.17g", v);
+    p->v[p->n] = p->buf[p->n];
+    p->n++;
 }
 
 void pg_param_bytea(struct pg_params *p, const unsigned char *b, size_t n)
@@ -69,6 +81,27 @@ int64_t pg_col_int(const PGresult *r, int row, int col)
 bool pg_col_null(const PGresult *r, int row, int col)
 {
     return PQgetisnull(r, row, col) != 0;
+}
+
+double pg_col_double(const PGresult *r, int row, int col)
+{
+    if (PQgetisnull(r, row, col))
+        return NAN;
+    return strtod(PQgetvalue(r, row, col), NULL);
+}
+
+void *pg_grow(struct arena *a, void *arr, size_t elem, size_t n, size_t *cap)
+{
+    if (n < *cap)
+        return arr;
+    size_t ncap = *cap ? *cap * 2 : 8;
+    void *p = arena_alloc(a, ncap * elem);
+    if (p == NULL)
+        return NULL;
+    if (arr != NULL && n > 0)
+        memcpy(p, arr, n * elem);
+    *cap = ncap;
+    return p;
 }
 
 /* ---- errors ---- */
@@ -264,6 +297,41 @@ int pg_exec(struct pg_conn *c, enum pg_slot slot, const char *sql, const struct 
     }
     *res = r;
     return FC_OK;
+}
+
+int pg_seq_bump(struct pg_conn *c, const char *table, fc_id_t id, struct fc_err *err)
+{
+    char sql[200], idbuf[24];
+    const char *v[1] = { idbuf };
+    snprintf(idbuf, sizeof(idbuf), "%lld", (long long)id);
+    snprintf(sql, sizeof(sql),
+             "SELECT setval(pg_get_serial_sequence('%s', 'id'), greatest($1::bigint, "
+             "(SELECT last_value FROM %s_id_seq)))",
+             table, table);
+    PGresult *r = PQexecParams(c->db, sql, 1, NULL, v, NULL, NULL, 0);
+    int rc = pg_status(c, r, table, err);
+    PQclear(r);
+    return rc;
+}
+
+int pg_read_begin(struct pg_conn *c, bool *own, struct fc_err *err)
+{
+    *own = c->txn_depth == 0;
+    if (!*own)
+        return FC_OK;
+    int rc = pg_exec_simple(c, "BEGIN ISOLATION LEVEL REPEATABLE READ", "begin read", err);
+    if (rc == FC_OK)
+        c->txn_depth++;
+    else
+        *own = false;
+    return rc;
+}
+
+void pg_read_end(struct pg_conn *c, bool own)
+{
+    if (!own)
+        return;
+    pg_tx_end(c, FC_OK, NULL);
 }
 
 /* ---- transactions ---- */
@@ -498,6 +566,13 @@ static const struct store_ops pg_ops = {
     .session_touch = pg_session_touch,
     .session_delete = pg_session_delete,
     .session_purge = pg_session_purge,
+    .person_insert = pg_person_insert,
+    .person_add_identifiers = pg_person_add_identifiers,
+    .person_get = pg_person_get,
+    .person_search = pg_person_search,
+    .person_scan = pg_person_scan,
+    .person_scan_all = pg_person_scan_all,
+    .person_set_merged = pg_person_set_merged,
     /* not written for PostgreSQL yet: each answers FC_EINTERNAL saying so */
     PG_UNSUPPORTED_OPS,
 };
