@@ -203,6 +203,18 @@ class CasesTest(fcharness.ServerTestCase):
         self.assertEqual(r.status, 200, r.text)
         self.assertFalse(r.json()["is_review_overdue"])
 
+    def test_serve_sweeps_overdue_reviews_without_being_asked(self):
+        cid = self.open_case(title="Swept review case")["id"]
+        self.srv.execute("UPDATE asb_case SET next_review_due = strftime('%s','now') - 86400 "
+                         "WHERE id = ?", (cid,))
+        # the server sweeps at start and every five minutes; a restart shows it
+        self.srv.restart()
+        self.assertEqual(self.srv.count("case_escalation", "case_id = ?", (cid,)), 1)
+        self.assertIn("event=serve.case_review_sweep", self.srv.log_text())
+        # sessions are stored, so the signed-in users carry on after the restart
+        doc = self.pc.get("/api/v1/cases/%d" % cid).json()
+        self.assertIn("escalation", [e["kind"] for e in doc["timeline"]])
+
     def test_partner_flag_matched_or_queued_for_review(self):
         known = self.person("Ravinder", "SHERGILL", "1972-08-16", phone="07839 730245",
                             address="27 Arncliffe Road, Leicester", postcode="LE5 1HA")
