@@ -165,6 +165,8 @@ int cmd_serve(int argc, char **argv)
     pthread_sigmask(SIG_BLOCK, &sigs, NULL);
     signal(SIGPIPE, SIG_IGN);
 
+    /* the first sweep ends before the server listens, so a restart has caught up */
+    case_review_sweep(st);
     if (http_server_start(&app, &srv, &err) != FC_OK)
         goto fail;
     log_emit(LOG_INFO, "serve.listening", "host=%s port=%u workers=%u", host,
@@ -173,7 +175,6 @@ int cmd_serve(int argc, char **argv)
     fflush(stdout);
 
     /* wait for SIGTERM or SIGINT, sweeping overdue case reviews meanwhile */
-    case_review_sweep(st);
     for (;;) {
         struct timespec sweep = { .tv_sec = CASE_REVIEW_SWEEP_S, .tv_nsec = 0 };
         sig = sigtimedwait(&sigs, NULL, &sweep);
