@@ -88,7 +88,7 @@ static void rows_free(struct dd_rows *r)
 static void usage(FILE *f)
 {
     fprintf(f,
-            "usage: firstcontact dedupe [--map field=column,...] [--threshold P]\n"
+            "usage: firstcontact dedupe [--map field=column,...] [--model FILE] [--threshold P]\n"
             "                           people.csv [more.csv ...]\n\n"
             "Clusters person records (from one file, or several to link) and writes\n"
             "record_id,cluster_id to stdout.\n\n"
@@ -98,7 +98,7 @@ static void usage(FILE *f)
             "                   fields: id forename surname name dob phone email address\n"
             "                   postcode reference; col+col joins columns with a space.\n"
             "                   Unmapped fields use common column names.\n"
-            "  --model FILE          a model written by `firstcontact train` (built-in otherwise)\n"
+            "  --model FILE     a model written by `firstcontact train` (built-in otherwise)\n"
             "  --threshold P    probability to put a record in an existing cluster (0.5)\n");
 }
 

@@ -140,7 +140,8 @@ static void usage(FILE *f)
 {
     fprintf(f,
             "usage: firstcontact replay [--flags partner_flags.csv] [--db PATH]\n"
-            "                           [--threshold P] [--flag-threshold P] calls.csv\n\n"
+            "                           [--model FILE] [--threshold P] [--flag-threshold P]\n"
+            "                           calls.csv\n\n"
             "Replays calls (and partner flags) in time order as live calls would arrive and\n"
             "writes call_id,person_id,repeat_flag,prior_calls_12m,vulnerable_flag,\n"
             "match_probability to stdout. Each decision uses only earlier calls and flags\n"
