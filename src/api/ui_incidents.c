@@ -223,7 +223,7 @@ void ui_incident_render(struct html *h, const struct ui_page *page,
     if (v->n_tasks == 0) {
         html_elem(h, "p", "No tasks.", NULL);
     } else {
-        html_open(h, "table", NULL);
+        html_open(h, "table", "data-testid", "tasks", NULL);
         html_raw(h, "<thead><tr><th scope=\"col\">Task</th><th scope=\"col\">For</th>"
                     "<th scope=\"col\">Due</th><th scope=\"col\">Status</th></tr></thead>");
         html_open(h, "tbody", NULL);

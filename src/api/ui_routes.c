@@ -425,7 +425,28 @@ static int ui_incident_page(struct http_req *req, struct http_resp *resp)
                                           .name = name,
                                           .role = ui_person_role_name(inc.persons[i].role) };
     }
-    struct ui_incident_view v = { .incident = &inc, .persons = refs, .n_persons = inc.n_persons };
+    /* the tasks the call raised, with their SLA due times */
+    struct task_query tq = { .incident_id = id, .limit = 50 };
+    struct task_rec *tasks = NULL;
+    size_t n_tasks = 0;
+    rc = store_task_search(req->app->store, &tq, req->arena, &tasks, &n_tasks, &e);
+    if (rc != FC_OK) {
+        req->err = e;
+        return rc;
+    }
+    struct ui_task *ts = arena_alloc(req->arena, sizeof(*ts) * (n_tasks + 1));
+    if (ts == NULL)
+        return err_set(&req->err, FC_ENOMEM, "", "out of memory");
+    for (size_t i = 0; i < n_tasks; i++)
+        ts[i] = (struct ui_task){ .kind = tasks[i].kind,
+                                  .assignee = tasks[i].team_id ? tasks[i].team_id : "—",
+                                  .due_at = tasks[i].due_at,
+                                  .status = tasks[i].status };
+    struct ui_incident_view v = { .incident = &inc,
+                                  .persons = refs,
+                                  .n_persons = inc.n_persons,
+                                  .tasks = ts,
+                                  .n_tasks = n_tasks };
     struct html h;
     struct ui_page p;
     html_init(&h, req->arena, PAGE_MAX_BYTES);

@@ -92,6 +92,9 @@ test("a misspelt repeat caller flagged vulnerable is recognised and graded", asy
     assert.equal(await page.getByTestId("incident-grade").innerText(), grade);
     assert.match(await page.getByTestId("incident-risk").innerText(), /full assessment|medium|high/);
     assert.equal(await page.getByTestId("incident-category").innerText(), "personal");
+    /* not low risk: the neighbourhood team gets a full assessment task with a due time */
+    const tasks = await page.getByTestId("tasks").innerText();
+    assert.match(tasks, /full_assessment/);
     await screenshot(page, "incident-created");
     assertPageClean(page);
     await context.close();
