@@ -17,6 +17,7 @@
 #include "domain/cases/demo.h"
 #include "domain/intake/demo.h"
 #include "domain/intake/demo_population.h"
+#include "domain/survey/demo.h"
 #include "util/timeutil.h"
 
 #define DEMO_PASSWORD "firstcontact-demo"
@@ -178,10 +179,17 @@ int cmd_demo(int argc, char **argv)
         rc = intake_demo_seed(s, NULL, now, &ic, &err);
     if (rc == FC_OK)
         rc = cases_demo_seed(s, NULL, now, &cc, &err);
+    /* satisfaction survey answers for the dashboard (domain/survey/demo.c) */
+    struct survey_demo_counts sc = { 0 };
+    if (rc == FC_OK)
+        rc = survey_demo_seed(s, now, (unsigned)seed, &sc, &err);
     if (rc == FC_OK)
         printf("demo: %zu invented callers with %zu earlier calls; %zu call-handling calls; "
                "%zu partnership cases\n",
                pc.persons, pc.calls, ic.calls_created, cc.cases_created + cc.cases_existing);
+    if (rc == FC_OK)
+        printf("demo: %zu surveys queued: %zu answered, %zu declined, %zu not eligible\n",
+               sc.queued, sc.answered, sc.declined, sc.not_eligible);
     if (rc == FC_OK)
         rc = logins_set_and_print(s, &a, &err);
     if (rc == FC_OK)

@@ -9,6 +9,7 @@
 
 #include <cmocka.h> /* after the headers it needs */
 
+#include "domain/survey/demo.h"
 #include "domain/survey/survey.h"
 #include "unit/store/store_fixture.h"
 
@@ -150,6 +151,31 @@ static void test_nobody_surveyed_twice_in_the_period(void **state)
     arena_free(&a);
 }
 
+/* The demo seeding queues each caller's incident once, answers most and is repeatable. */
+static void test_demo_seed_is_consistent_and_repeatable(void **state)
+{
+    seed(state);
+    char sql[256];
+    for (int i = 1; i <= 4; i++) {
+        snprintf(sql, sizeof(sql),
+                 "INSERT INTO contact (id, channel, received_at, org_id, caller_person_id,"
+                 " incident_id, created_at) VALUES (%d, 'phone', %lld, 1, %d, %d, 0)",
+                 i, T0 + i * 200 * DAY, 1 + i % 2, i);
+        assert_int_equal(fixture_raw_sql(FIX(state), sql), 0);
+    }
+    struct store *s = FIX(state)->store;
+    struct survey_demo_counts c;
+    struct fc_err err;
+    fc_time_t now = T0 + 1000 * DAY;
+    assert_int_equal(survey_demo_seed(s, now, 7, &c, &err), FC_OK);
+    assert_int_equal(c.queued, 4);
+    assert_true(c.answered + c.declined + c.not_eligible <= c.queued);
+    assert_true(c.answered > 0);
+    struct survey_demo_counts again;
+    assert_int_equal(survey_demo_seed(s, now, 7, &again, &err), FC_OK);
+    assert_int_equal(again.queued, 0);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -160,6 +186,8 @@ int main(int argc, char **argv)
                                         fixture_setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(test_nobody_surveyed_twice_in_the_period, fixture_setup,
                                         fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_demo_seed_is_consistent_and_repeatable,
+                                        fixture_setup, fixture_teardown),
     };
     if (argc > 1)
         cmocka_set_test_filter(argv[1]);
