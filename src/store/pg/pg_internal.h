@@ -19,6 +19,9 @@ enum pg_slot {
     PG_PERSON_INSERT, PG_PERSON_GET, PG_PERSON_SEARCH, PG_PERSON_SET_MERGED,
     PG_NAME_INSERT, PG_DOB_INSERT, PG_PHONE_INSERT, PG_EMAIL_INSERT, PG_ADDRESS_INSERT,
     PG_NAME_LIST, PG_DOB_LIST, PG_PHONE_LIST, PG_EMAIL_LIST, PG_ADDRESS_LIST,
+    PG_CONTACT_INSERT, PG_CONTACT_GET, PG_CONTACT_SEARCH, PG_CONTACT_COUNT,
+    PG_CONTACT_SET_INCIDENT, PG_CONTACT_SET_CALLER,
+    PG_AUDIT_LAST, PG_AUDIT_TAIL, PG_AUDIT_INSERT, PG_AUDIT_LIST,
     PG_SLOT_COUNT
 };
 
@@ -120,5 +123,25 @@ int pg_person_search(struct store *s, const struct person_query *q, struct arena
 int pg_person_scan(struct store *s, store_person_cb cb, void *ctx, struct fc_err *err);
 int pg_person_scan_all(struct store *s, store_person_cb cb, void *ctx, struct fc_err *err);
 int pg_person_set_merged(struct store *s, fc_id_t from, fc_id_t into, struct fc_err *err);
+
+int pg_contact_insert(struct store *s, const struct contact *ct, fc_id_t *out, struct fc_err *err);
+int pg_contact_get(struct store *s, fc_id_t id, struct arena *a, struct contact *out,
+                   struct fc_err *err);
+int pg_contact_search(struct store *s, const struct contact_query *q, struct arena *a,
+                      struct contact **out, size_t *n, struct fc_err *err);
+int pg_contact_count(struct store *s, const struct contact_query *q, size_t *out,
+                     struct fc_err *err);
+int pg_contact_set_incident(struct store *s, fc_id_t contact_id, fc_id_t incident_id,
+                            struct fc_err *err);
+int pg_contact_set_caller(struct store *s, fc_id_t contact_id, fc_id_t caller_person_id,
+                          const char *match_snapshot, struct fc_err *err);
+int pg_contact_scan(struct store *s, store_contact_cb cb, void *ctx, struct fc_err *err);
+
+int pg_audit_append(struct store *s, struct audit_event *ev, struct fc_err *err);
+int pg_audit_list(struct store *s, const char *object_type, fc_id_t object_id,
+                  fc_id_t actor_user_id, struct arena *a, struct audit_event **out, size_t *n,
+                  struct fc_err *err);
+int pg_audit_verify(struct store *s, int64_t *out_bad_seq, int64_t *out_count,
+                    struct fc_err *err);
 
 #endif

@@ -24,66 +24,6 @@ int pg_unsupported_restore(struct store *s, const char *src_path, struct fc_err 
     return unsupported("restore", err);
 }
 
-int pg_unsupported_contact_insert(struct store *s, const struct contact *c, fc_id_t *out, struct fc_err *err)
-{
-    (void)s;
-    (void)c;
-    (void)out;
-    return unsupported("contact_insert", err);
-}
-
-int pg_unsupported_contact_get(struct store *s, fc_id_t id, struct arena *a, struct contact *out, struct fc_err *err)
-{
-    (void)s;
-    (void)id;
-    (void)a;
-    (void)out;
-    return unsupported("contact_get", err);
-}
-
-int pg_unsupported_contact_search(struct store *s, const struct contact_query *q, struct arena *a, struct contact **out, size_t *n, struct fc_err *err)
-{
-    (void)s;
-    (void)q;
-    (void)a;
-    (void)out;
-    (void)n;
-    return unsupported("contact_search", err);
-}
-
-int pg_unsupported_contact_count(struct store *s, const struct contact_query *q, size_t *out, struct fc_err *err)
-{
-    (void)s;
-    (void)q;
-    (void)out;
-    return unsupported("contact_count", err);
-}
-
-int pg_unsupported_contact_set_incident(struct store *s, fc_id_t contact_id, fc_id_t incident_id, struct fc_err *err)
-{
-    (void)s;
-    (void)contact_id;
-    (void)incident_id;
-    return unsupported("contact_set_incident", err);
-}
-
-int pg_unsupported_contact_set_caller(struct store *s, fc_id_t contact_id, fc_id_t caller_person_id, const char *match_snapshot, struct fc_err *err)
-{
-    (void)s;
-    (void)contact_id;
-    (void)caller_person_id;
-    (void)match_snapshot;
-    return unsupported("contact_set_caller", err);
-}
-
-int pg_unsupported_contact_scan(struct store *s, store_contact_cb cb, void *ctx, struct fc_err *err)
-{
-    (void)s;
-    (void)cb;
-    (void)ctx;
-    return unsupported("contact_scan", err);
-}
-
 int pg_unsupported_incident_insert(struct store *s, const struct incident *i, fc_id_t *out, struct fc_err *err)
 {
     (void)s;
@@ -158,33 +98,6 @@ int pg_unsupported_flag_scan(struct store *s, store_flag_cb cb, void *ctx, struc
     (void)cb;
     (void)ctx;
     return unsupported("flag_scan", err);
-}
-
-int pg_unsupported_audit_append(struct store *s, struct audit_event *ev, struct fc_err *err)
-{
-    (void)s;
-    (void)ev;
-    return unsupported("audit_append", err);
-}
-
-int pg_unsupported_audit_list(struct store *s, const char *object_type, fc_id_t object_id, fc_id_t actor_user_id, struct arena *a, struct audit_event **out, size_t *n, struct fc_err *err)
-{
-    (void)s;
-    (void)object_type;
-    (void)object_id;
-    (void)actor_user_id;
-    (void)a;
-    (void)out;
-    (void)n;
-    return unsupported("audit_list", err);
-}
-
-int pg_unsupported_audit_verify(struct store *s, int64_t *out_bad_seq, int64_t *out_count, struct fc_err *err)
-{
-    (void)s;
-    (void)out_bad_seq;
-    (void)out_count;
-    return unsupported("audit_verify", err);
 }
 
 int pg_unsupported_team_area_replace(struct store *s, const char *version, const char *const *lsoa, const char *const *team_id, const char *const *team_name, const char *const *district, size_t n, struct fc_err *err)

@@ -9,13 +9,6 @@
 
 int pg_unsupported_backup(struct store *s, const char *dest_path, struct fc_err *err);
 int pg_unsupported_restore(struct store *s, const char *src_path, struct fc_err *err);
-int pg_unsupported_contact_insert(struct store *s, const struct contact *c, fc_id_t *out, struct fc_err *err);
-int pg_unsupported_contact_get(struct store *s, fc_id_t id, struct arena *a, struct contact *out, struct fc_err *err);
-int pg_unsupported_contact_search(struct store *s, const struct contact_query *q, struct arena *a, struct contact **out, size_t *n, struct fc_err *err);
-int pg_unsupported_contact_count(struct store *s, const struct contact_query *q, size_t *out, struct fc_err *err);
-int pg_unsupported_contact_set_incident(struct store *s, fc_id_t contact_id, fc_id_t incident_id, struct fc_err *err);
-int pg_unsupported_contact_set_caller(struct store *s, fc_id_t contact_id, fc_id_t caller_person_id, const char *match_snapshot, struct fc_err *err);
-int pg_unsupported_contact_scan(struct store *s, store_contact_cb cb, void *ctx, struct fc_err *err);
 int pg_unsupported_incident_insert(struct store *s, const struct incident *i, fc_id_t *out, struct fc_err *err);
 int pg_unsupported_incident_update(struct store *s, const struct incident *i, struct fc_err *err);
 int pg_unsupported_incident_get(struct store *s, fc_id_t id, struct arena *a, struct incident *out, struct fc_err *err);
@@ -25,9 +18,6 @@ int pg_unsupported_flag_get(struct store *s, fc_id_t id, struct arena *a, struct
 int pg_unsupported_flag_update(struct store *s, const struct flag *f, struct fc_err *err);
 int pg_unsupported_flag_list_for_person(struct store *s, fc_id_t person_id, struct arena *a, struct flag **out, size_t *n, struct fc_err *err);
 int pg_unsupported_flag_scan(struct store *s, store_flag_cb cb, void *ctx, struct fc_err *err);
-int pg_unsupported_audit_append(struct store *s, struct audit_event *ev, struct fc_err *err);
-int pg_unsupported_audit_list(struct store *s, const char *object_type, fc_id_t object_id, fc_id_t actor_user_id, struct arena *a, struct audit_event **out, size_t *n, struct fc_err *err);
-int pg_unsupported_audit_verify(struct store *s, int64_t *out_bad_seq, int64_t *out_count, struct fc_err *err);
 int pg_unsupported_team_area_replace(struct store *s, const char *version, const char *const *lsoa, const char *const *team_id, const char *const *team_name, const char *const *district, size_t n, struct fc_err *err);
 int pg_unsupported_risk_assessment_insert(struct store *s, const struct risk_assessment_rec *r, fc_id_t *out, struct fc_err *err);
 int pg_unsupported_risk_assessment_list(struct store *s, fc_id_t incident_id, fc_id_t person_id, struct arena *a, struct risk_assessment_rec **out, size_t *n, struct fc_err *err);
@@ -108,13 +98,6 @@ int pg_unsupported_survey_response_insert(struct store *s, const struct survey_a
 #define PG_UNSUPPORTED_OPS \
     .backup = pg_unsupported_backup, \
     .restore = pg_unsupported_restore, \
-    .contact_insert = pg_unsupported_contact_insert, \
-    .contact_get = pg_unsupported_contact_get, \
-    .contact_search = pg_unsupported_contact_search, \
-    .contact_count = pg_unsupported_contact_count, \
-    .contact_set_incident = pg_unsupported_contact_set_incident, \
-    .contact_set_caller = pg_unsupported_contact_set_caller, \
-    .contact_scan = pg_unsupported_contact_scan, \
     .incident_insert = pg_unsupported_incident_insert, \
     .incident_update = pg_unsupported_incident_update, \
     .incident_get = pg_unsupported_incident_get, \
@@ -124,9 +107,6 @@ int pg_unsupported_survey_response_insert(struct store *s, const struct survey_a
     .flag_update = pg_unsupported_flag_update, \
     .flag_list_for_person = pg_unsupported_flag_list_for_person, \
     .flag_scan = pg_unsupported_flag_scan, \
-    .audit_append = pg_unsupported_audit_append, \
-    .audit_list = pg_unsupported_audit_list, \
-    .audit_verify = pg_unsupported_audit_verify, \
     .team_area_replace = pg_unsupported_team_area_replace, \
     .risk_assessment_insert = pg_unsupported_risk_assessment_insert, \
     .risk_assessment_list = pg_unsupported_risk_assessment_list, \

@@ -573,6 +573,16 @@ static const struct store_ops pg_ops = {
     .person_scan = pg_person_scan,
     .person_scan_all = pg_person_scan_all,
     .person_set_merged = pg_person_set_merged,
+    .contact_insert = pg_contact_insert,
+    .contact_get = pg_contact_get,
+    .contact_search = pg_contact_search,
+    .contact_count = pg_contact_count,
+    .contact_set_incident = pg_contact_set_incident,
+    .contact_set_caller = pg_contact_set_caller,
+    .contact_scan = pg_contact_scan,
+    .audit_append = pg_audit_append,
+    .audit_list = pg_audit_list,
+    .audit_verify = pg_audit_verify,
     /* not written for PostgreSQL yet: each answers FC_EINTERNAL saying so */
     PG_UNSUPPORTED_OPS,
 };
