@@ -22,6 +22,9 @@ enum pg_slot {
     PG_CONTACT_INSERT, PG_CONTACT_GET, PG_CONTACT_SEARCH, PG_CONTACT_COUNT,
     PG_CONTACT_SET_INCIDENT, PG_CONTACT_SET_CALLER,
     PG_AUDIT_LAST, PG_AUDIT_TAIL, PG_AUDIT_INSERT, PG_AUDIT_LIST,
+    PG_INCIDENT_INSERT, PG_INCIDENT_UPDATE, PG_INCIDENT_GET, PG_INCIDENT_SEARCH,
+    PG_INCIDENT_PERSON_INSERT, PG_INCIDENT_PERSON_DELETE, PG_INCIDENT_PERSON_LIST,
+    PG_FLAG_INSERT, PG_FLAG_GET, PG_FLAG_UPDATE, PG_FLAG_LIST,
     PG_SLOT_COUNT
 };
 
@@ -143,5 +146,21 @@ int pg_audit_list(struct store *s, const char *object_type, fc_id_t object_id,
                   struct fc_err *err);
 int pg_audit_verify(struct store *s, int64_t *out_bad_seq, int64_t *out_count,
                     struct fc_err *err);
+
+int pg_incident_insert(struct store *s, const struct incident *i, fc_id_t *out,
+                       struct fc_err *err);
+int pg_incident_update(struct store *s, const struct incident *i, struct fc_err *err);
+int pg_incident_get(struct store *s, fc_id_t id, struct arena *a, struct incident *out,
+                    struct fc_err *err);
+int pg_incident_search(struct store *s, const struct incident_query *q, struct arena *a,
+                       struct incident **out, size_t *n, struct fc_err *err);
+
+int pg_flag_insert(struct store *s, const struct flag *f, fc_id_t *out, struct fc_err *err);
+int pg_flag_get(struct store *s, fc_id_t id, struct arena *a, struct flag *out,
+                struct fc_err *err);
+int pg_flag_update(struct store *s, const struct flag *f, struct fc_err *err);
+int pg_flag_list_for_person(struct store *s, fc_id_t person_id, struct arena *a,
+                            struct flag **out, size_t *n, struct fc_err *err);
+int pg_flag_scan(struct store *s, store_flag_cb cb, void *ctx, struct fc_err *err);
 
 #endif

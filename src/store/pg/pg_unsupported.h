@@ -9,15 +9,6 @@
 
 int pg_unsupported_backup(struct store *s, const char *dest_path, struct fc_err *err);
 int pg_unsupported_restore(struct store *s, const char *src_path, struct fc_err *err);
-int pg_unsupported_incident_insert(struct store *s, const struct incident *i, fc_id_t *out, struct fc_err *err);
-int pg_unsupported_incident_update(struct store *s, const struct incident *i, struct fc_err *err);
-int pg_unsupported_incident_get(struct store *s, fc_id_t id, struct arena *a, struct incident *out, struct fc_err *err);
-int pg_unsupported_incident_search(struct store *s, const struct incident_query *q, struct arena *a, struct incident **out, size_t *n, struct fc_err *err);
-int pg_unsupported_flag_insert(struct store *s, const struct flag *f, fc_id_t *out, struct fc_err *err);
-int pg_unsupported_flag_get(struct store *s, fc_id_t id, struct arena *a, struct flag *out, struct fc_err *err);
-int pg_unsupported_flag_update(struct store *s, const struct flag *f, struct fc_err *err);
-int pg_unsupported_flag_list_for_person(struct store *s, fc_id_t person_id, struct arena *a, struct flag **out, size_t *n, struct fc_err *err);
-int pg_unsupported_flag_scan(struct store *s, store_flag_cb cb, void *ctx, struct fc_err *err);
 int pg_unsupported_team_area_replace(struct store *s, const char *version, const char *const *lsoa, const char *const *team_id, const char *const *team_name, const char *const *district, size_t n, struct fc_err *err);
 int pg_unsupported_risk_assessment_insert(struct store *s, const struct risk_assessment_rec *r, fc_id_t *out, struct fc_err *err);
 int pg_unsupported_risk_assessment_list(struct store *s, fc_id_t incident_id, fc_id_t person_id, struct arena *a, struct risk_assessment_rec **out, size_t *n, struct fc_err *err);
@@ -98,15 +89,6 @@ int pg_unsupported_survey_response_insert(struct store *s, const struct survey_a
 #define PG_UNSUPPORTED_OPS \
     .backup = pg_unsupported_backup, \
     .restore = pg_unsupported_restore, \
-    .incident_insert = pg_unsupported_incident_insert, \
-    .incident_update = pg_unsupported_incident_update, \
-    .incident_get = pg_unsupported_incident_get, \
-    .incident_search = pg_unsupported_incident_search, \
-    .flag_insert = pg_unsupported_flag_insert, \
-    .flag_get = pg_unsupported_flag_get, \
-    .flag_update = pg_unsupported_flag_update, \
-    .flag_list_for_person = pg_unsupported_flag_list_for_person, \
-    .flag_scan = pg_unsupported_flag_scan, \
     .team_area_replace = pg_unsupported_team_area_replace, \
     .risk_assessment_insert = pg_unsupported_risk_assessment_insert, \
     .risk_assessment_list = pg_unsupported_risk_assessment_list, \

@@ -583,6 +583,15 @@ static const struct store_ops pg_ops = {
     .audit_append = pg_audit_append,
     .audit_list = pg_audit_list,
     .audit_verify = pg_audit_verify,
+    .incident_insert = pg_incident_insert,
+    .incident_update = pg_incident_update,
+    .incident_get = pg_incident_get,
+    .incident_search = pg_incident_search,
+    .flag_insert = pg_flag_insert,
+    .flag_get = pg_flag_get,
+    .flag_update = pg_flag_update,
+    .flag_list_for_person = pg_flag_list_for_person,
+    .flag_scan = pg_flag_scan,
     /* not written for PostgreSQL yet: each answers FC_EINTERNAL saying so */
     PG_UNSUPPORTED_OPS,
 };
