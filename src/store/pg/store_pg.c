@@ -7,6 +7,7 @@
 
 #include <inttypes.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -628,9 +629,32 @@ static int url_split(const char *url, char **conninfo, char **schema, struct fc_
     return FC_OK;
 }
 
+/*
+ * Every member of store_ops after `name` is a function pointer; an op added to store.h
+ * without a PostgreSQL entry (here or in pg_unsupported.h) would be NULL and crash its
+ * caller, so opening refuses instead, naming the slot. Reads the table's bytes only.
+ */
+static int ops_complete(struct fc_err *err)
+{
+    const unsigned char *b = (const unsigned char *)&pg_ops;
+    size_t step = sizeof(pg_ops.migrate);
+    size_t first = offsetof(struct store_ops, migrate);
+    for (size_t off = first; off + step <= sizeof(pg_ops); off += step) {
+        bool set = false;
+        for (size_t k = 0; k < step; k++)
+            set = set || b[off + k] != 0;
+        if (!set)
+            return err_set(err, FC_EINTERNAL, "store",
+                           "store operation %zu has no PostgreSQL entry", (off - first) / step);
+    }
+    return FC_OK;
+}
+
 int store_pg_open(const char *url, struct store **out, struct fc_err *err)
 {
     *out = NULL;
+    if (ops_complete(err) != FC_OK)
+        return FC_EINTERNAL;
     struct pg_store *ps = calloc(1, sizeof(*ps));
     if (ps == NULL)
         return err_set(err, FC_ENOMEM, "", "out of memory");
