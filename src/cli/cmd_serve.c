@@ -17,6 +17,7 @@
 
 #include "cli/cli.h"
 #include "domain/cases/cases.h"
+#include "domain/intake/intake.h"
 #include "domain/match/match.h"
 #include "http/server.h"
 #include "store/store.h"
@@ -35,6 +36,24 @@ static void case_review_sweep(struct store *st)
         log_emit(LOG_WARN, "serve.case_review_sweep", "status=%s", err_status_name(err.status));
     else if (n > 0)
         log_emit(LOG_INFO, "serve.case_review_sweep", "escalated=%zu", n);
+}
+
+/* Call handling (issue 4): overdue supervisory reviews escalate, and victim updates falling
+ * due in the next day become tasks in the team queues. The system is the actor. */
+static void call_handling_sweep(struct store *st)
+{
+    struct fc_err err = { 0 };
+    const struct intake_rules *r = intake_rules_shared(&err);
+    struct intake_actor system = { .user_id = 0, .role = ROLE_SUPERVISOR,
+                                   .now = (fc_time_t)time(NULL) };
+    size_t escalated = 0, reminded = 0;
+    if (r == NULL || intake_reviews_escalate(st, r, &system, &escalated, &err) != FC_OK ||
+        intake_updates_remind(st, r, &system, 24 * 3600, &reminded, &err) != FC_OK)
+        log_emit(LOG_WARN, "serve.call_handling_sweep", "status=%s",
+                 err_status_name(err.status));
+    else if (escalated > 0 || reminded > 0)
+        log_emit(LOG_INFO, "serve.call_handling_sweep", "reviews_escalated=%zu updates_due=%zu",
+                 escalated, reminded);
 }
 
 int cmd_serve(int argc, char **argv);
@@ -167,6 +186,7 @@ int cmd_serve(int argc, char **argv)
 
     /* the first sweep ends before the server listens, so a restart has caught up */
     case_review_sweep(st);
+    call_handling_sweep(st);
     if (http_server_start(&app, &srv, &err) != FC_OK)
         goto fail;
     log_emit(LOG_INFO, "serve.listening", "host=%s port=%u workers=%u", host,
@@ -174,14 +194,16 @@ int cmd_serve(int argc, char **argv)
     printf("listening on http://%s:%u\n", host, (unsigned)http_server_port(srv));
     fflush(stdout);
 
-    /* wait for SIGTERM or SIGINT, sweeping overdue case reviews meanwhile */
+    /* wait for SIGTERM or SIGINT, sweeping overdue reviews and due updates meanwhile */
     for (;;) {
         struct timespec sweep = { .tv_sec = CASE_REVIEW_SWEEP_S, .tv_nsec = 0 };
         sig = sigtimedwait(&sigs, NULL, &sweep);
         if (sig > 0)
             break;
-        if (errno == EAGAIN)
+        if (errno == EAGAIN) {
             case_review_sweep(st);
+            call_handling_sweep(st);
+        }
     }
     log_emit(LOG_INFO, "serve.stopping", "signal=%d", sig);
     http_server_stop(srv);

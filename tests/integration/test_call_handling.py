@@ -3,6 +3,7 @@ grading, tasks for the owning team, the Community Trigger, overrides and their a
 closing and the survey queue. Runs the real server over a temporary store."""
 
 import datetime
+import time
 import unittest
 
 import fcharness
@@ -261,6 +262,29 @@ class CallHandlingTest(fcharness.ServerTestCase):
         self.assertEqual(self.ok(self.handler.get("/api/v1/incidents/%d" % iid))["status"],
                          "closed")
 
+
+    def test_the_server_escalates_overdue_reviews_by_itself(self):
+        pid = self.person("Sam", "Sweep")
+        self.call(pid, ago(days=20))
+        cid, iid = self.call(pid, ago(hours=1))
+        self.ok(self.handler.post("/api/v1/incidents/%d/screening" % iid, {
+            "contact_id": cid, "answers": {"S6": "yes"}}), 201)
+        review = self.find(self.tasks(iid), "review", "supervisor")
+        self.assertIsNotNone(review)
+        self.assertIsNone(review["escalated_at"])
+        self.srv.execute("UPDATE task SET due_at = due_at - 2 * 86400 WHERE id = ?",
+                         (review["id"],))
+        self.srv.restart()  # the sweep runs at start, then every five minutes
+        deadline = time.monotonic() + 10  # it runs beside the first requests
+        while True:
+            review = self.find(self.tasks(iid), "review", "supervisor")
+            if review["escalated_at"] or time.monotonic() > deadline:
+                break
+            time.sleep(0.1)
+        self.assertTrue(review["is_overdue"])
+        self.assertIsNotNone(review["escalated_at"])
+        self.assertIn("overdue supervisor review escalated",
+                      [r["detail"] for r in self.audit_rows("task", review["id"])])
 
 if __name__ == "__main__":
     fcharness.main()
