@@ -5,8 +5,10 @@
  * address, postcode), asks the match service (domain/match) for ranked candidates and
  * adds, for each, what the handler needs at first contact: contacts in the last 12 months
  * and ever, flags in force (the reason only where domain/access allows) and open incidents.
- * Each candidate shown is a read of that person's record: it is audited, and a lookup
- * outside the handler's live contact needs a stated purpose (DESIGN section 11).
+ * Only candidates in the "same" or "possible" band are shown (DPA 2018 Part 3 principle 3:
+ * what the decision needs). Each one shown is a read of that person's record: it is
+ * audited, and a lookup outside the handler's live contact needs a stated purpose
+ * (DESIGN section 11). A lookup that shows no one writes nothing.
  */
 #include <string.h>
 
@@ -129,6 +131,13 @@ int api_lookup(struct http_req *req, struct http_resp *resp)
         return rc;
 
     json_t *cands = json_array();
+    size_t n_shown = 0;
+    for (size_t i = 0; i < res.n; i++)
+        n_shown += res.cands[i].band != MATCH_BAND_NONE;
+    if (n_shown == 0) /* nothing shown, nothing to audit: no write lock taken */
+        return http_resp_json(req, resp, 200,
+                              json_pack("{s:o, s:I}", "candidates", cands, "scored",
+                                        (json_int_t)res.n_blocked));
     rc = st->ops->txn_begin(st, &e);
     if (rc != FC_OK) {
         json_decref(cands);
@@ -136,6 +145,8 @@ int api_lookup(struct http_req *req, struct http_resp *resp)
     }
     for (size_t i = 0; i < res.n && rc == FC_OK; i++) {
         const struct match_candidate *mc = &res.cands[i];
+        if (mc->band == MATCH_BAND_NONE)
+            continue; /* not a match: showing it would disclose a record for nothing */
         json_t *fields = json_array();
         for (size_t f = 0; f < MATCH_FIELD_COUNT; f++) {
             const struct match_field_weight *fw = &mc->fields[f];

@@ -232,6 +232,13 @@ class RecordsTest(fcharness.ServerTestCase):
         self.assertEqual(cands[0]["history"]["flags"][0]["kind"], "vulnerable")
         self.assertEqual(audit_rows(self.srv, "person", p["id"])[-1]["purpose"],
                          "live contact %d" % c["id"])
+        # persons that do not match are not shown (nor audited)
+        self.assertTrue(all(c["band"] in ("same", "possible") for c in cands))
+        before = self.srv.count("audit_event")
+        r = self.handler.post("/api/v1/lookup", {"surname": "Zzyzxnomatch", "contact_id": c["id"]})
+        self.assertEqual(r.status, 200, r.text)
+        self.assertEqual(r.json()["candidates"], [])
+        self.assertEqual(self.srv.count("audit_event"), before)
         # outside a live contact a purpose is required
         self.assertProblem(self.officer.post("/api/v1/lookup", {"surname": "Mistry"}), 422, "X-Purpose")
         self.assertProblem(self.handler.post("/api/v1/lookup", {}), 422, "surname")
