@@ -70,7 +70,7 @@ int edit_distance(const char *a, const char *b, int cap)
     for (int j = 0; j <= lb; j++)
         d[0][j] = j;
     for (int i = 1; i <= la; i++) {
-        int rowmin = cap + 1;
+        int rowmin = d[i][0]; /* column 0 counts: with b empty it is the whole row */
         for (int j = 1; j <= lb; j++) {
             int cost = a[i - 1] == b[j - 1] ? 0 : 1;
             int v = d[i - 1][j] + 1;

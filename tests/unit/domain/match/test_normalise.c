@@ -34,6 +34,9 @@ static void test_edit_distance(void **state)
     assert_int_equal(edit_distance("07408584375", "07480584375", 2), 1); /* transposition */
     assert_int_equal(edit_distance("abc", "abc", 1), 0);
     assert_int_equal(edit_distance("abcdef", "ab", 2), 3); /* capped: cap + 1 */
+    /* an empty side is a pure insertion either way round (found by tests/fuzz/fuzz_name) */
+    assert_int_equal(edit_distance("ab", "", 3), 2);
+    assert_int_equal(edit_distance("", "ab", 3), 2);
 }
 
 static void dm_row(char **c, int n, void *ctx)
