@@ -60,8 +60,8 @@ bool time_parse_iso8601(const char *s, int64_t *out_utc, int *out_offset_min)
         p++;
     } else if (*p == '+' || *p == '-') {
         int oh, om;
-        if (!digits(p + 1, 2, &oh) || p[3] != ':' || !digits(p + 4, 2, &om) || oh > 14 ||
-            om > 59)
+        if (!digits(p + 1, 2, &oh) || p[3] != ':' || !digits(p + 4, 2, &om) || om > 59 ||
+            oh * 60 + om > 14 * 60) /* UTC+14:00 is the furthest zone on Earth */
             return false;
         offset = (oh * 60 + om) * (*p == '-' ? -1 : 1);
         p += 6;

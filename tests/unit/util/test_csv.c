@@ -73,6 +73,8 @@ static void test_time_parse_iso8601_with_offsets(void **state)
     assert_false(time_parse_iso8601("2024-02-30T00:00:00Z", &t, &off));
     assert_false(time_parse_iso8601("2024-07-14T21:03:11", &t, &off));
     assert_false(time_parse_iso8601("2024-07-14T21:03:11+01:00junk", &t, &off));
+    assert_true(time_parse_iso8601("2024-07-14T21:03:11+14:00", &t, &off));
+    assert_false(time_parse_iso8601("2024-07-14T21:03:11-14:30", &t, &off)); /* fuzz_time */
 }
 
 int main(int argc, char **argv)
