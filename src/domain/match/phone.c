@@ -36,6 +36,8 @@ bool phone_normalise(const char *raw, char *out, size_t cap)
             nat++;
     } else if (n == 12 && strncmp(dig, "44", 2) == 0) {
         nat = dig + 2;
+        if (*nat == '0') /* 44 0116 ...: the trunk 0 is never part of E.164 */
+            nat++;
     } else if (dig[0] == '0') {
         nat = dig + 1;
     } else if (n == 10 && (dig[0] == '7' || dig[0] == '1' || dig[0] == '2')) {
@@ -44,6 +46,8 @@ bool phone_normalise(const char *raw, char *out, size_t cap)
         return false;
     }
     size_t ln = strlen(nat);
+    if (*nat == '0') /* no national significant number starts with 0 */
+        return false;
     if (ln < 9 || ln > 10)
         return false;
     bool nonzero = false;
