@@ -104,6 +104,14 @@ static void copy_str(char *dst, size_t cap, const char *src)
     dst[n] = '\0';
 }
 
+/* A key cut at its buffer's end may stop on the space before a token: drop it. */
+static void trim_right(char *s)
+{
+    size_t n = strlen(s);
+    while (n > 0 && s[n - 1] == ' ')
+        s[--n] = '\0';
+}
+
 static bool is_unit_word(const char *t)
 {
     static const char *const w[] = { "flat", "flt", "apartment", "apt", "apartments", "unit",
@@ -248,4 +256,6 @@ void address_parse(const char *raw, struct address_norm *out)
                                kl ? " " : "", out->street[t]);
     if (kl >= sizeof out->street_key)
         out->street_key[sizeof out->street_key - 1] = '\0';
+    trim_right(out->street_key);
+    trim_right(out->building);
 }
