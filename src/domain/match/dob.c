@@ -39,6 +39,8 @@ enum dob_status dob_parse(const char *raw, int ref_year, int32_t *out)
             if (np >= 3)
                 return DOB_MISSING;
             plen[np] = (size_t)(p - s);
+            if (plen[np] > 8) /* no date part is longer; also keeps strtol in range */
+                return DOB_MISSING;
             part[np++] = strtol(s, NULL, 10);
         } else {
             while (isalpha((unsigned char)*p))
@@ -72,7 +74,7 @@ enum dob_status dob_parse(const char *raw, int ref_year, int32_t *out)
         m = part[1];
         y = part[2];
         if (plen[2] <= 2) {
-            long c = ref_year / 100 * 100 + y;
+            long c = (long)(ref_year / 100) * 100 + y;
             y = c > ref_year ? c - 100 : c;
         } else if (plen[2] != 4) {
             return DOB_MISSING;
@@ -83,7 +85,7 @@ enum dob_status dob_parse(const char *raw, int ref_year, int32_t *out)
             d = t;
         }
     } else {
-        return np == 0 ? DOB_MISSING : DOB_MISSING;
+        return DOB_MISSING;
     }
     if (!time_date_is_valid((int)y, (int)m, (int)d))
         return DOB_MISSING;
