@@ -58,7 +58,7 @@ static bool reserve(struct html *h, size_t n)
         fail(h, FC_ENOMEM, "", "out of memory building a page");
         return false;
     }
-    if (h->len)
+    if (h->len > 0 && h->buf != NULL)
         memcpy(nb, h->buf, h->len);
     h->buf = nb;
     h->cap = cap;

@@ -70,7 +70,7 @@ bool time_parse_iso8601(const char *s, int64_t *out_utc, int *out_offset_min)
     }
     if (*p != '\0')
         return false;
-    int64_t t = time_days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se;
+    int64_t t = time_days_from_civil(y, mo, d) * 86400 + (int64_t)h * 3600 + (int64_t)mi * 60 + se;
     *out_utc = t - (int64_t)offset * 60;
     if (out_offset_min)
         *out_offset_min = offset;

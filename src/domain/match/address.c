@@ -72,8 +72,11 @@ static void abbr_load(void)
     abbr_load_file("data/address/street_types.txt", &cap);
     abbr_load_file("data/address/directionals.txt", &cap);
     abbr_load_file("data/address/unit_types_numbered.txt", &cap);
-    if (abbrs)
-        qsort(abbrs, n_abbrs, sizeof *abbrs, abbr_cmp);
+    if (abbrs == NULL) {
+        n_abbrs = 0;
+        return;
+    }
+    qsort(abbrs, n_abbrs, sizeof *abbrs, abbr_cmp);
     /* keep the first of duplicate abbreviations */
     size_t j = 0;
     for (size_t i = 0; i < n_abbrs; i++)

@@ -6,7 +6,7 @@
 
 bool phone_normalise(const char *raw, char *out, size_t cap)
 {
-    char dig[32];
+    char dig[32] = { 0 };
     size_t n = 0;
     bool plus = false;
     if (cap < 16)

@@ -171,7 +171,7 @@ static void pc_load(void)
 bool postcode_coords(const char *unit, double *lat, double *lon)
 {
     pthread_once(&pc_once, pc_load);
-    struct pc_row key;
+    struct pc_row key = { 0 };
     if (!unit || strlen(unit) >= sizeof key.unit || pc_n == 0)
         return false;
     strcpy(key.unit, unit);

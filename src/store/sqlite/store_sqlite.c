@@ -90,7 +90,9 @@ int sqlite_conn_get(struct sqlite_store *ss, struct sqlite_conn **out, struct fc
             return rc;
         pthread_setspecific(ss->conn_key, c);
         pthread_mutex_lock(&ss->conns_lock);
-        c->next_all = ss->all_conns;
+        /* conn_open sets c whenever it returns FC_OK; the analyser cannot see err_set's
+         * return value across files. */
+        c->next_all = ss->all_conns; // NOLINT(clang-analyzer-core.NullDereference)
         ss->all_conns = c;
         pthread_mutex_unlock(&ss->conns_lock);
     }
