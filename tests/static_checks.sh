@@ -26,9 +26,12 @@ clang-tidy)
 cppcheck)
     # varFuncNullUB: the NULL sentinel of variadic string lists is ((void *)0) in glibc, and
     # C17 7.16.1.1 lets va_arg read a void pointer as a char pointer.
+    # preprocessorErrorDirective in model.c: cppcheck 2.10 cannot expand the counted
+    # X-macro (ENUM_NAMES/COUNT) that gcc and clang accept; clang-tidy covers the file.
     cppcheck --enable=warning,portability,performance --inline-suppr --error-exitcode=1 \
         --quiet -I src -I tests/fuzz --std=c11 -D_GNU_SOURCE --suppress=missingIncludeSystem \
-        --suppress=varFuncNullUB -j2 $files
+        --suppress=varFuncNullUB -j2 --library="$src/tests/jansson.cppcheck.cfg" \
+        --suppress='preprocessorErrorDirective:src/store/model.c' $files
     rc=$?
     [ $rc -eq 0 ] && echo "cppcheck: clean"
     exit $rc

@@ -125,7 +125,7 @@ int cmd_dedupe(int argc, char **argv)
                 goto out_usage;
             break;
         case 't':
-            threshold = atof(optarg);
+            threshold = strtod(optarg, NULL);
             break;
         case 'M':
             model_path = optarg;

@@ -20,7 +20,7 @@
 #include "util/log.h"
 #include "util/timeutil.h"
 
-#define YEAR_SECONDS (365 * 24 * 3600)
+#define YEAR_SECONDS ((int64_t)365 * 24 * 3600)
 
 struct rp_person {
     int64_t *calls; /* received_at of each call, ascending */
@@ -182,13 +182,13 @@ int cmd_replay(int argc, char **argv)
             db_path = optarg;
             break;
         case 't':
-            threshold = atof(optarg);
+            threshold = strtod(optarg, NULL);
             break;
         case 'M':
             model_path = optarg;
             break;
         case 'g':
-            flag_threshold = atof(optarg);
+            flag_threshold = strtod(optarg, NULL);
             break;
         case 'h':
             usage(stdout);
@@ -213,6 +213,7 @@ int cmd_replay(int argc, char **argv)
     size_t n_persons = 0, cap_persons = 0;
     if (table_read(argv[optind], &calls, &err) != FC_OK) {
         fprintf(stderr, "replay: %s: %s\n", err.field, err.msg);
+        table_free(&calls); /* table_read leaves what it read so far */
         return 1;
     }
     if (flags_path && table_read(flags_path, &flags, &err) != FC_OK) {

@@ -16,8 +16,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (time_parse_iso8601(s, &utc, &offset)) {
         FUZZ_CHECK(offset >= -14 * 60 && offset <= 14 * 60);
         /* 0001-01-01T00:00:00-14:00 .. 9999-12-31T23:59:60+14:00 */
-        FUZZ_CHECK(utc >= time_days_from_civil(1, 1, 1) * 86400 - 14 * 3600);
-        FUZZ_CHECK(utc <= time_days_from_civil(9999, 12, 31) * 86400 + 86400 + 14 * 3600);
+        FUZZ_CHECK(utc >= time_days_from_civil(1, 1, 1) * 86400 - (int64_t)14 * 3600);
+        FUZZ_CHECK(utc <= time_days_from_civil(9999, 12, 31) * 86400 + 86400 + (int64_t)14 * 3600);
         if (utc >= 0 && utc < time_days_from_civil(9999, 1, 1) * 86400) {
             char buf[32];
             int64_t again = -1;

@@ -75,7 +75,7 @@ int calendar_london_offset_min(int64_t utc)
 
 int64_t calendar_london_day(int64_t utc)
 {
-    int64_t local = utc + calendar_london_offset_min(utc) * 60;
+    int64_t local = utc + (int64_t)calendar_london_offset_min(utc) * 60;
     return local >= 0 ? local / 86400 : (local - 86399) / 86400;
 }
 
@@ -83,7 +83,7 @@ int64_t calendar_london_midnight_utc(int64_t day)
 {
     int64_t guess = day * 86400;
     /* the offset at local midnight equals the offset an hour before UTC midnight's guess */
-    return guess - calendar_london_offset_min(guess - 3600) * 60;
+    return guess - (int64_t)calendar_london_offset_min(guess - 3600) * 60;
 }
 
 bool calendar_is_bank_holiday(int64_t day)

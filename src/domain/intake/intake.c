@@ -761,7 +761,7 @@ int intake_screen(struct store *s, const struct intake_rules *r, const struct in
     struct arena a;
     arena_init(&a, 0);
     struct incident inc;
-    struct contact c;
+    struct contact c = { 0 };
     struct contact_labels_rec l;
     int rc = store_txn_begin(s, err);
     if (rc != FC_OK)

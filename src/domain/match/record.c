@@ -131,7 +131,7 @@ int match_history_get(struct store *st, fc_id_t person_id, fc_time_t now, struct
                       struct match_history *out, struct fc_err *err)
 {
     memset(out, 0, sizeof *out);
-    const fc_time_t year = 365 * 24 * 3600;
+    const fc_time_t year = (fc_time_t)365 * 24 * 3600;
     struct contact_query q = { .caller_person_id = person_id, .from = now - year, .to = now,
                                .limit = 1000 };
     struct contact *cs = NULL;

@@ -244,7 +244,7 @@ int risk_config_load(const char *version, struct risk_config *out, struct fc_err
     if (rc == FC_OK)
         rc = load_conds(json_object_get(screening, "full_assessment_if_any"),
                         "screening.full_assessment_if_any", out->screen_full_if,
-                        RISK_MAX_CONDS * 2, &out->n_screen_conds, err);
+                        (size_t)RISK_MAX_CONDS * 2, &out->n_screen_conds, err);
     if (rc == FC_OK)
         rc = config_json_object(root, version, "full", &full, err);
     if (rc == FC_OK)

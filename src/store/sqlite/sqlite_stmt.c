@@ -20,6 +20,7 @@ int sqlite_stmt(struct sqlite_conn *c, enum sqlite_slot slot, const char *sql, s
                 struct fc_err *err)
 {
     sqlite3_stmt *st = c->stmts[slot];
+    *out = NULL;
     if (st == NULL) {
         int rc = sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
         if (rc != SQLITE_OK)

@@ -90,9 +90,7 @@ int sqlite_conn_get(struct sqlite_store *ss, struct sqlite_conn **out, struct fc
             return rc;
         pthread_setspecific(ss->conn_key, c);
         pthread_mutex_lock(&ss->conns_lock);
-        /* conn_open sets c whenever it returns FC_OK; the analyser cannot see err_set's
-         * return value across files. */
-        c->next_all = ss->all_conns; // NOLINT(clang-analyzer-core.NullDereference)
+        c->next_all = ss->all_conns;
         ss->all_conns = c;
         pthread_mutex_unlock(&ss->conns_lock);
     }
@@ -107,8 +105,8 @@ int sqlite_latest_version(void)
     size_t plen = strlen(MIGRATIONS_PREFIX);
     int latest = 0;
     for (const struct asset *a = fc_assets; a->path; a++) {
-        if (strncmp(a->path, MIGRATIONS_PREFIX, plen) == 0 && atoi(a->path + plen) > latest)
-            latest = atoi(a->path + plen);
+        if (strncmp(a->path, MIGRATIONS_PREFIX, plen) == 0 && (int)strtol(a->path + plen, NULL, 10) > latest)
+            latest = (int)strtol(a->path + plen, NULL, 10);
     }
     return latest;
 }
@@ -117,7 +115,7 @@ static const struct asset *migration_find(int version)
 {
     size_t plen = strlen(MIGRATIONS_PREFIX);
     for (const struct asset *a = fc_assets; a->path; a++) {
-        if (strncmp(a->path, MIGRATIONS_PREFIX, plen) == 0 && atoi(a->path + plen) == version)
+        if (strncmp(a->path, MIGRATIONS_PREFIX, plen) == 0 && (int)strtol(a->path + plen, NULL, 10) == version)
             return a;
     }
     return NULL;
