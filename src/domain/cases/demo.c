@@ -144,7 +144,7 @@ static int seed_loughborough(struct demo *d, struct staff *st, size_t *created)
     if (rc != FC_OK || exists)
         return rc;
     fc_time_t t0 = d->now - 40 * DAY;
-    fc_id_t victim, perp, inc, id;
+    fc_id_t victim = 0, perp = 0, inc = 0, id = 0;
     rc = person_add(d, "Margaret", "HOLLIS", "02/03/1948", "01509 263001",
                     "14 Park Road, Loughborough", "LE11 2HA", &victim);
     if (rc == FC_OK)
@@ -218,7 +218,7 @@ static int seed_highfields(struct demo *d, struct staff *st, size_t *created)
     if (rc != FC_OK || exists)
         return rc;
     fc_time_t t0 = d->now - 20 * DAY;
-    fc_id_t victim, perp, id;
+    fc_id_t victim = 0, perp = 0, id = 0;
     rc = person_add(d, "Amina", "YUSUF", "14/09/1983", "07700 900777",
                     "Flat 12, St Peter's Court, Leicester", "LE2 0QA", &victim);
     if (rc == FC_OK)
