@@ -116,7 +116,7 @@ const struct http_route http_routes[] = {
       "overdue actions on cases shared with my organisation" },
     { "PATCH", "/api/v1/case-actions/{id}", api_case_actions_update, R_RECORDS,
       "move an action on (in_progress, done, cancelled)" },
-    { "POST", "/api/v1/case-reviews/escalate", api_case_reviews_escalate, R_RECORDS,
+    { "POST", "/api/v1/case-reviews/escalate", api_case_reviews_escalate, R_SUPERVISORS,
       "escalate overdue case reviews to the lead officer's supervisor (supervisors)" },
     { "POST", "/api/v1/partner-flags", api_partner_flags_create, R_FLAGGERS,
       "a partner's flag on a person, matched like a call or queued for review" },

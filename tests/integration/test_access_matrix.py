@@ -1,0 +1,120 @@
+"""Access matrix: every route x every role x own and other organisation.
+
+The routes and the roles each allows come from the live server's /api/v1/openapi.json
+(`x-roles`, generated from the route table, which test_openapi.py ties to routes.c), so a
+new route is covered the day it lands. For every operation:
+- without a session a protected route answers 401 (a public one never does);
+- every role the route does not list answers 403, whatever record it names;
+- every role it lists gets past the role rule (never 401 or 403) on a record that does not
+  exist, so the role table, not an accident of the handler, decides.
+Then record-level sharing, own versus other organisation: a person and a police-only
+incident recorded by the force are readable by force roles and refused (403 or 404) to a
+council partner officer, and the administrator, who may not read people's records, is
+refused too.
+"""
+
+import os
+import sys
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import fcharness  # noqa: E402
+
+ROLES = {  # user name in fcharness.DEFAULT_USERS -> role
+    "handler": "call_handler",
+    "officer": "officer",
+    "supervisor": "supervisor",
+    "analyst": "analyst",
+    "admin": "admin",
+    "partner": "partner_officer",
+}
+MISSING_ID = "987654321"
+
+
+def concrete(path):
+    return (path.replace("{id}", MISSING_ID).replace("{path}", "css/app.css")
+            .replace("{name}", "demand").replace("{token}", "x" * 43)
+            .replace("{kind}", "demand"))
+
+
+class AccessMatrixTest(fcharness.ServerTestCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.sessions = {u: cls.srv.login(u) for u in ROLES}
+        doc = cls.srv.request("GET", "/api/v1/openapi.json").json()
+        cls.ops = []
+        for path, item in doc["paths"].items():
+            for method, op in item.items():
+                if method in ("get", "post", "patch", "put", "delete"):
+                    cls.ops.append((method.upper(), path, set(op.get("x-roles", []))))
+        if len(cls.ops) < 20:
+            raise AssertionError("too few operations in the OpenAPI document")
+
+    def call(self, user, method, path):
+        s = self.sessions[user]
+        body = {} if method in ("POST", "PATCH", "PUT") else None
+        return s.request(method, path, body=body, purpose="access matrix test")
+
+    def test_every_route_refuses_the_roles_it_does_not_list(self):
+        checked = 0
+        wrong = []
+        for method, path, roles in self.ops:
+            if method == "POST" and path in ("/api/v1/login", "/api/v1/logout"):
+                continue  # signing in or out changes the session under test
+            url = concrete(path)
+            anon = self.srv.request(method, url, body={} if method != "GET" else None)
+            if roles:
+                self.assertEqual(anon.status, 401, "%s %s without a session: %r"
+                                 % (method, url, anon))
+            else:
+                self.assertNotEqual(anon.status, 401, "%s %s is public" % (method, url))
+            for user, role in ROLES.items():
+                if not roles:
+                    continue
+                r = self.call(user, method, url)
+                checked += 1
+                if role in roles and r.status in (401, 403):
+                    wrong.append("%s %s as %s (listed) -> %r" % (method, url, role, r))
+                elif role not in roles and r.status != 403:
+                    wrong.append("%s %s as %s (not listed) -> %r" % (method, url, role, r))
+        self.assertEqual(wrong, [], "\n".join(wrong))
+        self.assertGreater(checked, 100)
+        print("access matrix: %d operations, %d role checks" % (len(self.ops), checked),
+              flush=True)
+
+    def test_other_organisation_cannot_read_force_records(self):
+        handler = self.sessions["handler"]
+        r = handler.post("/api/v1/persons",
+                         {"names": [{"forename": "Matrix", "surname": "Owncheck"}],
+                          "phones": [{"number": "07700 900555"}]})
+        self.assertEqual(r.status, 201, r.text)
+        pid = r.json()["id"]
+        r = handler.post("/api/v1/incidents",
+                         {"category": "personal", "incident_type": "intimidation_harassment",
+                          "description": "access matrix check", "is_police_only": True,
+                          "persons": [{"person_id": pid, "role": "victim"}]})
+        self.assertEqual(r.status, 201, r.text)
+        iid = r.json()["id"]
+        person_url = "/api/v1/persons/%d" % pid
+        incident_url = "/api/v1/incidents/%d" % iid
+        for user in ("handler", "officer", "supervisor"):
+            for url in (person_url, incident_url):
+                r = self.call(user, "GET", url)
+                self.assertEqual(r.status, 200, "%s %s: %r" % (user, url, r))
+        for user in ("partner", "admin", "analyst"):
+            for url in (person_url, incident_url):
+                r = self.call(user, "GET", url)
+                self.assertIn(r.status, (403, 404), "%s %s: %r" % (user, url, r))
+                self.assertNotIn("Owncheck", r.text)
+                self.assertNotIn("access matrix check", r.text)
+        # A partner's search does not find the force's person either.
+        r = self.call("partner", "GET", "/api/v1/persons?surname=Owncheck")
+        self.assertNotIn("Owncheck", r.text)
+        # Nor do the flags or contacts of that person leak through the nested routes.
+        r = self.call("partner", "GET", person_url + "/flags")
+        self.assertIn(r.status, (403, 404), r.text)
+
+
+if __name__ == "__main__":
+    fcharness.main()
