@@ -84,7 +84,7 @@ static const struct api_field screen_fields[] = {
 int api_risk_screen(struct http_req *req, struct http_resp *resp)
 {
     const struct intake_rules *r;
-    json_t *body;
+    json_t *body = NULL;
     fc_id_t iid;
     struct risk_answers ans;
     int rc = api_ch_rules(req, &r);
@@ -117,7 +117,7 @@ static const struct api_field assess_fields[] = {
 int api_risk_assess(struct http_req *req, struct http_resp *resp)
 {
     const struct intake_rules *r;
-    json_t *body;
+    json_t *body = NULL;
     fc_id_t iid;
     struct risk_answers ans;
     int rc = api_ch_rules(req, &r);
@@ -151,7 +151,7 @@ static const struct api_field override_fields[] = {
 int api_risk_override(struct http_req *req, struct http_resp *resp)
 {
     const struct intake_rules *r;
-    json_t *body;
+    json_t *body = NULL;
     fc_id_t iid;
     enum risk_level level = RISK_STANDARD;
     int rc = api_ch_rules(req, &r);
