@@ -124,9 +124,8 @@ static void *rows_next(struct rows *r, struct fc_err *err)
 typedef void (*row_reader)(struct arena *a, sqlite3_stmt *st, void *out);
 
 /* Reads every row of a query into an arena array, finalizing the statement. */
-static int read_rows(sqlite3 *db, sqlite3_stmt *st, struct arena *a, size_t size,
-                     row_reader read, void **out, size_t *n, const char *what,
-                     struct fc_err *err)
+static int read_rows(sqlite3 *db, sqlite3_stmt *st, struct arena *a, size_t size, row_reader read,
+                     void **out, size_t *n, const char *what, struct fc_err *err)
 {
     struct rows r = { .a = a, .size = size };
     int rc;
@@ -165,10 +164,10 @@ static int read_one(sqlite3 *db, sqlite3_stmt *st, struct arena *a, row_reader r
 
 /* ---- cases ----------------------------------------------------------------------- */
 
-#define CASE_COLS                                                                           \
-    "c.id, c.ref, c.title, c.lead_org_id, c.lead_user_id, c.status, c.origin, c.origin_id, " \
-    "c.risk_level, c.area_code, c.area_name, c.sharing_basis, c.sharing_agreement_ref, "   \
-    "c.review_interval_days, c.next_review_due, c.trigger_applied_at, c.opened_at, "       \
+#define CASE_COLS                                                                                  \
+    "c.id, c.ref, c.title, c.lead_org_id, c.lead_user_id, c.status, c.origin, c.origin_id, "       \
+    "c.risk_level, c.area_code, c.area_name, c.sharing_basis, c.sharing_agreement_ref, "           \
+    "c.review_interval_days, c.next_review_due, c.trigger_applied_at, c.opened_at, "               \
     "c.opened_by, c.closed_at, c.closure_outcome, c.closure_reason, c.version"
 
 static void read_case(struct arena *a, sqlite3_stmt *st, void *out)
@@ -254,8 +253,7 @@ static int case_insert_rows(struct store *s, const struct asb_case *c, fc_id_t *
 }
 
 /* The insert and its numbering are one unit, inside the caller's transaction or its own. */
-int sqlite_case_insert(struct store *s, const struct asb_case *c, fc_id_t *out,
-                       struct fc_err *err)
+int sqlite_case_insert(struct store *s, const struct asb_case *c, fc_id_t *out, struct fc_err *err)
 {
     struct sqlite_conn *conn;
     int rc = sqlite_conn_of(s, &conn, err);
@@ -316,17 +314,16 @@ int sqlite_case_search(struct store *s, const struct case_query *q, struct arena
 {
     sqlite3 *db;
     sqlite3_stmt *st = NULL;
-    int rc = prep(
-        s,
-        "SELECT " CASE_COLS " FROM asb_case c WHERE (?1 IS NULL OR c.lead_user_id = ?1) "
-        "AND (?2 IS NULL OR c.lead_org_id = ?2 OR EXISTS (SELECT 1 FROM case_share sh "
-        "WHERE sh.case_id = c.id AND sh.org_id = ?2 AND sh.revoked_at IS NULL AND "
-        "(sh.expires_at IS NULL OR sh.expires_at > ?8))) "
-        "AND (?3 IS NULL OR c.lead_org_id = ?3) AND (?4 IS NULL OR c.status = ?4) "
-        "AND (?5 IS NULL OR c.area_code = ?5) AND (?6 IS NULL OR c.origin = ?6) "
-        "AND (?7 IS NULL OR (c.status = 'open' AND c.next_review_due < ?7)) "
-        "ORDER BY c.opened_at DESC, c.id DESC LIMIT ?9 OFFSET ?10",
-        &db, &st, err);
+    int rc = prep(s,
+                  "SELECT " CASE_COLS " FROM asb_case c WHERE (?1 IS NULL OR c.lead_user_id = ?1) "
+                  "AND (?2 IS NULL OR c.lead_org_id = ?2 OR EXISTS (SELECT 1 FROM case_share sh "
+                  "WHERE sh.case_id = c.id AND sh.org_id = ?2 AND sh.revoked_at IS NULL AND "
+                  "(sh.expires_at IS NULL OR sh.expires_at > ?8))) "
+                  "AND (?3 IS NULL OR c.lead_org_id = ?3) AND (?4 IS NULL OR c.status = ?4) "
+                  "AND (?5 IS NULL OR c.area_code = ?5) AND (?6 IS NULL OR c.origin = ?6) "
+                  "AND (?7 IS NULL OR (c.status = 'open' AND c.next_review_due < ?7)) "
+                  "ORDER BY c.opened_at DESC, c.id DESC LIMIT ?9 OFFSET ?10",
+                  &db, &st, err);
     if (rc != FC_OK)
         return rc;
     bind_id(st, 1, q->lead_user_id);
@@ -339,8 +336,7 @@ int sqlite_case_search(struct store *s, const struct case_query *q, struct arena
     sqlite3_bind_int64(st, 8, q->now);
     sqlite3_bind_int64(st, 9, q->limit ? (int64_t)q->limit : 100);
     sqlite3_bind_int64(st, 10, (int64_t)q->offset);
-    return read_rows(db, st, a, sizeof(**out), read_case, (void **)out, n, "search cases",
-                     err);
+    return read_rows(db, st, a, sizeof(**out), read_case, (void **)out, n, "search cases", err);
 }
 
 static void read_id(struct arena *a, sqlite3_stmt *st, void *out)
@@ -362,8 +358,7 @@ int sqlite_case_ids_involving(struct store *s, fc_id_t person_id, fc_id_t incide
         return rc;
     sqlite3_bind_int64(st, 1, person_id);
     sqlite3_bind_int64(st, 2, incident_id);
-    return read_rows(db, st, a, sizeof(**out), read_id, (void **)out, n, "cases involving",
-                     err);
+    return read_rows(db, st, a, sizeof(**out), read_id, (void **)out, n, "cases involving", err);
 }
 
 /* ---- shares ----------------------------------------------------------------------- */
@@ -434,8 +429,7 @@ int sqlite_case_share_list(struct store *s, fc_id_t case_id, struct arena *a,
     if (rc != FC_OK)
         return rc;
     sqlite3_bind_int64(st, 1, case_id);
-    return read_rows(db, st, a, sizeof(**out), read_share, (void **)out, n, "list shares",
-                     err);
+    return read_rows(db, st, a, sizeof(**out), read_share, (void **)out, n, "list shares", err);
 }
 
 /* ---- parties, incidents, locations ------------------------------------------------ */
@@ -487,12 +481,11 @@ int sqlite_case_party_list(struct store *s, fc_id_t case_id, struct arena *a,
     if (rc != FC_OK)
         return rc;
     sqlite3_bind_int64(st, 1, case_id);
-    return read_rows(db, st, a, sizeof(**out), read_party, (void **)out, n, "list persons",
-                     err);
+    return read_rows(db, st, a, sizeof(**out), read_party, (void **)out, n, "list persons", err);
 }
 
-int sqlite_case_incident_link(struct store *s, fc_id_t case_id, fc_id_t incident_id,
-                              fc_id_t by, fc_time_t at, struct fc_err *err)
+int sqlite_case_incident_link(struct store *s, fc_id_t case_id, fc_id_t incident_id, fc_id_t by,
+                              fc_time_t at, struct fc_err *err)
 {
     sqlite3 *db;
     sqlite3_stmt *st = NULL;
@@ -509,8 +502,8 @@ int sqlite_case_incident_link(struct store *s, fc_id_t case_id, fc_id_t incident
     return finish(db, st, "link incident", err);
 }
 
-int sqlite_case_incident_list(struct store *s, fc_id_t case_id, struct arena *a,
-                              fc_id_t **out, size_t *n, struct fc_err *err)
+int sqlite_case_incident_list(struct store *s, fc_id_t case_id, struct arena *a, fc_id_t **out,
+                              size_t *n, struct fc_err *err)
 {
     sqlite3 *db;
     sqlite3_stmt *st = NULL;
@@ -521,8 +514,7 @@ int sqlite_case_incident_list(struct store *s, fc_id_t case_id, struct arena *a,
     if (rc != FC_OK)
         return rc;
     sqlite3_bind_int64(st, 1, case_id);
-    return read_rows(db, st, a, sizeof(**out), read_id, (void **)out, n, "list incidents",
-                     err);
+    return read_rows(db, st, a, sizeof(**out), read_id, (void **)out, n, "list incidents", err);
 }
 
 int sqlite_case_location_insert(struct store *s, const struct case_location *l, fc_id_t *out,
@@ -576,15 +568,15 @@ int sqlite_case_location_list(struct store *s, fc_id_t case_id, struct arena *a,
     if (rc != FC_OK)
         return rc;
     sqlite3_bind_int64(st, 1, case_id);
-    return read_rows(db, st, a, sizeof(**out), read_location, (void **)out, n,
-                     "list locations", err);
+    return read_rows(db, st, a, sizeof(**out), read_location, (void **)out, n, "list locations",
+                     err);
 }
 
 /* ---- action plan ------------------------------------------------------------------ */
 
-#define ACTION_COLS                                                                         \
-    "x.id, x.case_id, x.intervention, x.title, x.owner_user_id, x.owner_org_id, "          \
-    "x.subject_person_id, x.due_at, x.status, x.outcome, x.created_by, x.created_at, "     \
+#define ACTION_COLS                                                                                \
+    "x.id, x.case_id, x.intervention, x.title, x.owner_user_id, x.owner_org_id, "                  \
+    "x.subject_person_id, x.due_at, x.status, x.outcome, x.created_by, x.created_at, "             \
     "x.updated_at, x.completed_at"
 
 static void read_action(struct arena *a, sqlite3_stmt *st, void *out)
@@ -637,8 +629,8 @@ int sqlite_case_action_insert(struct store *s, const struct case_action *ac, fc_
     return rc;
 }
 
-int sqlite_case_action_get(struct store *s, fc_id_t id, struct arena *a,
-                           struct case_action *out, struct fc_err *err)
+int sqlite_case_action_get(struct store *s, fc_id_t id, struct arena *a, struct case_action *out,
+                           struct fc_err *err)
 {
     sqlite3 *db;
     sqlite3_stmt *st = NULL;
@@ -649,8 +641,7 @@ int sqlite_case_action_get(struct store *s, fc_id_t id, struct arena *a,
     return read_one(db, st, a, read_action, out, "action", err);
 }
 
-int sqlite_case_action_update(struct store *s, const struct case_action *ac,
-                              struct fc_err *err)
+int sqlite_case_action_update(struct store *s, const struct case_action *ac, struct fc_err *err)
 {
     sqlite3 *db;
     sqlite3_stmt *st = NULL;
@@ -672,22 +663,20 @@ int sqlite_case_action_update(struct store *s, const struct case_action *ac,
     return finish_one(db, st, "update action", FC_ENOTFOUND, err);
 }
 
-int sqlite_case_action_search(struct store *s, const struct case_action_query *q,
-                              struct arena *a, struct case_action **out, size_t *n,
-                              struct fc_err *err)
+int sqlite_case_action_search(struct store *s, const struct case_action_query *q, struct arena *a,
+                              struct case_action **out, size_t *n, struct fc_err *err)
 {
     sqlite3 *db;
     sqlite3_stmt *st = NULL;
-    int rc = prep(
-        s,
-        "SELECT " ACTION_COLS " FROM case_action x JOIN asb_case c ON c.id = x.case_id "
-        "WHERE (?1 IS NULL OR x.case_id = ?1) AND (?2 IS NULL OR x.owner_user_id = ?2) "
-        "AND (?3 IS NULL OR c.lead_org_id = ?3 OR EXISTS (SELECT 1 FROM case_share sh "
-        "WHERE sh.case_id = c.id AND sh.org_id = ?3 AND sh.revoked_at IS NULL AND "
-        "(sh.expires_at IS NULL OR sh.expires_at > ?5))) "
-        "AND (?4 IS NULL OR (x.status IN ('planned', 'in_progress') AND x.due_at < ?4 "
-        "AND c.status = 'open')) ORDER BY x.due_at, x.id LIMIT ?6 OFFSET ?7",
-        &db, &st, err);
+    int rc = prep(s,
+                  "SELECT " ACTION_COLS " FROM case_action x JOIN asb_case c ON c.id = x.case_id "
+                  "WHERE (?1 IS NULL OR x.case_id = ?1) AND (?2 IS NULL OR x.owner_user_id = ?2) "
+                  "AND (?3 IS NULL OR c.lead_org_id = ?3 OR EXISTS (SELECT 1 FROM case_share sh "
+                  "WHERE sh.case_id = c.id AND sh.org_id = ?3 AND sh.revoked_at IS NULL AND "
+                  "(sh.expires_at IS NULL OR sh.expires_at > ?5))) "
+                  "AND (?4 IS NULL OR (x.status IN ('planned', 'in_progress') AND x.due_at < ?4 "
+                  "AND c.status = 'open')) ORDER BY x.due_at, x.id LIMIT ?6 OFFSET ?7",
+                  &db, &st, err);
     if (rc != FC_OK)
         return rc;
     bind_id(st, 1, q->case_id);
@@ -697,8 +686,7 @@ int sqlite_case_action_search(struct store *s, const struct case_action_query *q
     sqlite3_bind_int64(st, 5, q->now);
     sqlite3_bind_int64(st, 6, q->limit ? (int64_t)q->limit : 1000);
     sqlite3_bind_int64(st, 7, (int64_t)q->offset);
-    return read_rows(db, st, a, sizeof(**out), read_action, (void **)out, n, "search actions",
-                     err);
+    return read_rows(db, st, a, sizeof(**out), read_action, (void **)out, n, "search actions", err);
 }
 
 /* ---- reviews and escalations ------------------------------------------------------ */
@@ -750,8 +738,7 @@ int sqlite_case_review_list(struct store *s, fc_id_t case_id, struct arena *a,
     if (rc != FC_OK)
         return rc;
     sqlite3_bind_int64(st, 1, case_id);
-    return read_rows(db, st, a, sizeof(**out), read_review, (void **)out, n, "list reviews",
-                     err);
+    return read_rows(db, st, a, sizeof(**out), read_review, (void **)out, n, "list reviews", err);
 }
 
 int sqlite_case_escalation_insert(struct store *s, const struct case_escalation *e,
@@ -777,8 +764,7 @@ int sqlite_case_escalation_last(struct store *s, fc_id_t case_id, fc_time_t *out
 {
     sqlite3 *db;
     sqlite3_stmt *st = NULL;
-    int rc = prep(s, "SELECT max(due_at) FROM case_escalation WHERE case_id = ?1", &db, &st,
-                  err);
+    int rc = prep(s, "SELECT max(due_at) FROM case_escalation WHERE case_id = ?1", &db, &st, err);
     if (rc != FC_OK)
         return rc;
     sqlite3_bind_int64(st, 1, case_id);
@@ -830,9 +816,8 @@ static void read_entry(struct arena *a, sqlite3_stmt *st, void *out)
     e->is_police_only = sqlite3_column_int(st, 8) != 0;
 }
 
-int sqlite_case_entry_list(struct store *s, fc_id_t case_id, const char *kind,
-                           struct arena *a, struct case_entry **out, size_t *n,
-                           struct fc_err *err)
+int sqlite_case_entry_list(struct store *s, fc_id_t case_id, const char *kind, struct arena *a,
+                           struct case_entry **out, size_t *n, struct fc_err *err)
 {
     sqlite3 *db;
     sqlite3_stmt *st = NULL;
@@ -845,15 +830,14 @@ int sqlite_case_entry_list(struct store *s, fc_id_t case_id, const char *kind,
         return rc;
     sqlite3_bind_int64(st, 1, case_id);
     bind_text(st, 2, kind);
-    return read_rows(db, st, a, sizeof(**out), read_entry, (void **)out, n, "list timeline",
-                     err);
+    return read_rows(db, st, a, sizeof(**out), read_entry, (void **)out, n, "list timeline", err);
 }
 
 /* ---- partner flag review queue ---------------------------------------------------- */
 
-#define FLAG_REVIEW_COLS                                                                    \
-    "id, org_id, submitted_by, external_ref, agency, kind, reason, flagged_at, "            \
-    "review_date, sharing_basis, raw_details, candidates, best_person_id, "                \
+#define FLAG_REVIEW_COLS                                                                           \
+    "id, org_id, submitted_by, external_ref, agency, kind, reason, flagged_at, "                   \
+    "review_date, sharing_basis, raw_details, candidates, best_person_id, "                        \
     "best_probability, status, decided_by, decided_at, person_id, flag_id, created_at"
 
 static void read_flag_review(struct arena *a, sqlite3_stmt *st, void *out)
@@ -914,22 +898,20 @@ int sqlite_flag_review_insert(struct store *s, const struct flag_review *r, fc_i
     return rc;
 }
 
-int sqlite_flag_review_get(struct store *s, fc_id_t id, struct arena *a,
-                           struct flag_review *out, struct fc_err *err)
+int sqlite_flag_review_get(struct store *s, fc_id_t id, struct arena *a, struct flag_review *out,
+                           struct fc_err *err)
 {
     sqlite3 *db;
     sqlite3_stmt *st = NULL;
-    int rc = prep(s, "SELECT " FLAG_REVIEW_COLS " FROM flag_review WHERE id = ?1", &db, &st,
-                  err);
+    int rc = prep(s, "SELECT " FLAG_REVIEW_COLS " FROM flag_review WHERE id = ?1", &db, &st, err);
     if (rc != FC_OK)
         return rc;
     sqlite3_bind_int64(st, 1, id);
     return read_one(db, st, a, read_flag_review, out, "flag review", err);
 }
 
-int sqlite_flag_review_list(struct store *s, fc_id_t org_id, const char *status,
-                            struct arena *a, struct flag_review **out, size_t *n,
-                            struct fc_err *err)
+int sqlite_flag_review_list(struct store *s, fc_id_t org_id, const char *status, struct arena *a,
+                            struct flag_review **out, size_t *n, struct fc_err *err)
 {
     sqlite3 *db;
     sqlite3_stmt *st = NULL;
@@ -946,8 +928,7 @@ int sqlite_flag_review_list(struct store *s, fc_id_t org_id, const char *status,
 }
 
 int sqlite_flag_review_decide(struct store *s, fc_id_t id, const char *status, fc_id_t by,
-                              fc_time_t at, fc_id_t person_id, fc_id_t flag_id,
-                              struct fc_err *err)
+                              fc_time_t at, fc_id_t person_id, fc_id_t flag_id, struct fc_err *err)
 {
     sqlite3 *db;
     sqlite3_stmt *st = NULL;

@@ -112,8 +112,7 @@ static void *vec_push(struct vec *v)
 }
 
 /* Moves the vector into the arena (an empty list gives NULL, 0). Frees the vector. */
-static int vec_to_arena(struct vec *v, struct arena *a, void **out, size_t *n,
-                        struct fc_err *err)
+static int vec_to_arena(struct vec *v, struct arena *a, void **out, size_t *n, struct fc_err *err)
 {
     *out = NULL;
     *n = 0;
@@ -188,10 +187,11 @@ int sqlite_team_area_replace(struct store *s, const char *version, const char *c
     if (rc == FC_OK)
         rc = finish(db, st, "team_area replace", err);
     for (size_t i = 0; rc == FC_OK && i < n; i++) {
-        rc = prep(s,
-                  "INSERT INTO team (id, name, district) VALUES (?1, ?2, ?3) "
-                  "ON CONFLICT (id) DO UPDATE SET name = excluded.name, district = excluded.district",
-                  &db, &st, err);
+        rc = prep(
+            s,
+            "INSERT INTO team (id, name, district) VALUES (?1, ?2, ?3) "
+            "ON CONFLICT (id) DO UPDATE SET name = excluded.name, district = excluded.district",
+            &db, &st, err);
         if (rc != FC_OK)
             break;
         bind_text(st, 1, team_id[i]);
@@ -200,8 +200,8 @@ int sqlite_team_area_replace(struct store *s, const char *version, const char *c
         rc = finish(db, st, "team upsert", err);
         if (rc != FC_OK)
             break;
-        rc = prep(s, "INSERT INTO team_area (lsoa_code, team_id, version) VALUES (?1, ?2, ?3)",
-                  &db, &st, err);
+        rc = prep(s, "INSERT INTO team_area (lsoa_code, team_id, version) VALUES (?1, ?2, ?3)", &db,
+                  &st, err);
         if (rc != FC_OK)
             break;
         bind_text(st, 1, lsoa[i]);
@@ -214,9 +214,9 @@ int sqlite_team_area_replace(struct store *s, const char *version, const char *c
 
 /* ---- risk assessments ---- */
 
-#define RISK_COLS                                                                              \
-    "id, incident_id, person_id, contact_id, version, stage, answers, score, escalations, "    \
-    "outcome, scored_level, final_level, reason, supersedes_id, assessor_user_id, "            \
+#define RISK_COLS                                                                                  \
+    "id, incident_id, person_id, contact_id, version, stage, answers, score, escalations, "        \
+    "outcome, scored_level, final_level, reason, supersedes_id, assessor_user_id, "                \
     "assessed_at, next_review_due"
 
 static void risk_row(struct arena *a, sqlite3_stmt *st, void *out)
@@ -279,10 +279,11 @@ int sqlite_risk_assessment_list(struct store *s, fc_id_t incident_id, fc_id_t pe
 {
     sqlite3 *db;
     sqlite3_stmt *st = NULL;
-    int rc = prep(s,
-                  "SELECT " RISK_COLS " FROM risk_assessment WHERE (?1 IS NULL OR incident_id = ?1) "
-                  "AND (?2 IS NULL OR person_id = ?2) ORDER BY id",
-                  &db, &st, err);
+    int rc =
+        prep(s,
+             "SELECT " RISK_COLS " FROM risk_assessment WHERE (?1 IS NULL OR incident_id = ?1) "
+             "AND (?2 IS NULL OR person_id = ?2) ORDER BY id",
+             &db, &st, err);
     if (rc != FC_OK)
         return rc;
     bind_id(st, 1, incident_id);
@@ -313,10 +314,11 @@ int sqlite_grade_insert(struct store *s, const struct grade_rec *g, fc_id_t *out
 {
     sqlite3 *db;
     sqlite3_stmt *st = NULL;
-    int rc = prep(s,
-                  "INSERT INTO incident_grade (incident_id, version, suggested, floor, grade, "
-                  "reason, is_override, user_id, graded_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-                  &db, &st, err);
+    int rc =
+        prep(s,
+             "INSERT INTO incident_grade (incident_id, version, suggested, floor, grade, "
+             "reason, is_override, user_id, graded_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+             &db, &st, err);
     if (rc != FC_OK)
         return rc;
     bind_id(st, 1, g->incident_id);
@@ -331,8 +333,8 @@ int sqlite_grade_insert(struct store *s, const struct grade_rec *g, fc_id_t *out
     return insert_returning_id(db, st, "incident_grade insert", out, err);
 }
 
-int sqlite_grade_list(struct store *s, fc_id_t incident_id, struct arena *a,
-                      struct grade_rec **out, size_t *n, struct fc_err *err)
+int sqlite_grade_list(struct store *s, fc_id_t incident_id, struct arena *a, struct grade_rec **out,
+                      size_t *n, struct fc_err *err)
 {
     sqlite3 *db;
     sqlite3_stmt *st = NULL;
@@ -434,8 +436,8 @@ int sqlite_contact_labels_get(struct store *s, fc_id_t contact_id, struct arena 
 
 /* ---- tasks ---- */
 
-#define TASK_COLS                                                                              \
-    "id, incident_id, case_id, contact_id, kind, rank, team_id, assignee_user_id, reason, "    \
+#define TASK_COLS                                                                                  \
+    "id, incident_id, case_id, contact_id, kind, rank, team_id, assignee_user_id, reason, "        \
     "status, due_at, created_at, completed_at, completed_by, outcome, escalated_at"
 
 static void task_row(struct arena *a, sqlite3_stmt *st, void *out)
@@ -459,8 +461,7 @@ static void task_row(struct arena *a, sqlite3_stmt *st, void *out)
     t->escalated_at = col_i64(st, 15);
 }
 
-int sqlite_task_insert(struct store *s, const struct task_rec *t, fc_id_t *out,
-                       struct fc_err *err)
+int sqlite_task_insert(struct store *s, const struct task_rec *t, fc_id_t *out, struct fc_err *err)
 {
     sqlite3 *db;
     sqlite3_stmt *st = NULL;
@@ -554,9 +555,9 @@ int sqlite_task_set_escalated(struct store *s, fc_id_t id, fc_time_t at, struct 
 
 /* ---- Community Trigger ---- */
 
-#define TRIGGER_COLS                                                                           \
-    "id, version, applicant_person_id, incident_id, contact_id, problem_key, channel, "        \
-    "is_third_party, has_victim_consent, status, basis, applicant_count, problem_people, "     \
+#define TRIGGER_COLS                                                                               \
+    "id, version, applicant_person_id, incident_id, contact_id, problem_key, channel, "            \
+    "is_third_party, has_victim_consent, status, basis, applicant_count, problem_people, "         \
     "applied_at, decision_reason, outcome, created_by"
 
 static void trigger_row(struct arena *a, sqlite3_stmt *st, void *out)
@@ -604,12 +605,12 @@ int sqlite_trigger_insert(struct store *s, const struct community_trigger_rec *t
     if (rc != FC_OK)
         return rc;
     rc = prep(s,
-                  "INSERT INTO community_trigger (version, applicant_person_id, incident_id, "
-                  "contact_id, problem_key, channel, is_third_party, has_victim_consent, status, "
-                  "basis, applicant_count, problem_people, applied_at, decision_reason, outcome, "
-                  "created_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
-                  "?14, ?15, ?16)",
-                  &db, &st, err);
+              "INSERT INTO community_trigger (version, applicant_person_id, incident_id, "
+              "contact_id, problem_key, channel, is_third_party, has_victim_consent, status, "
+              "basis, applicant_count, problem_people, applied_at, decision_reason, outcome, "
+              "created_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
+              "?14, ?15, ?16)",
+              &db, &st, err);
     if (rc != FC_OK)
         return sqlite_tx_end(c, rc, err);
     bind_text(st, 1, t->version);
@@ -674,8 +675,7 @@ int sqlite_trigger_get(struct store *s, fc_id_t id, struct arena *a,
     sqlite3 *db;
     sqlite3_stmt *st = NULL;
     memset(out, 0, sizeof(*out));
-    int rc = prep(s, "SELECT " TRIGGER_COLS " FROM community_trigger WHERE id = ?1", &db, &st,
-                  err);
+    int rc = prep(s, "SELECT " TRIGGER_COLS " FROM community_trigger WHERE id = ?1", &db, &st, err);
     if (rc != FC_OK)
         return rc;
     sqlite3_bind_int64(st, 1, id);
@@ -698,24 +698,24 @@ int sqlite_trigger_list_for_person(struct store *s, fc_id_t person_id, struct ar
     if (rc != FC_OK)
         return rc;
     sqlite3_bind_int64(st, 1, person_id);
-    rc = read_rows(db, st, sizeof(**out), trigger_row, a, (void **)out, n,
-                   "community_trigger list", err);
+    rc = read_rows(db, st, sizeof(**out), trigger_row, a, (void **)out, n, "community_trigger list",
+                   err);
     for (size_t i = 0; rc == FC_OK && i < *n; i++)
         rc = trigger_steps_read(s, a, &(*out)[i], err);
     return rc;
 }
 
 int sqlite_trigger_set_status(struct store *s, fc_id_t id, const char *status,
-                              const char *decision_reason, const char *outcome,
-                              struct fc_err *err)
+                              const char *decision_reason, const char *outcome, struct fc_err *err)
 {
     sqlite3 *db;
     sqlite3_stmt *st = NULL;
-    int rc = prep(s,
-                  "UPDATE community_trigger SET status = ?2, "
-                  "decision_reason = coalesce(?3, decision_reason), outcome = coalesce(?4, outcome) "
-                  "WHERE id = ?1",
-                  &db, &st, err);
+    int rc =
+        prep(s,
+             "UPDATE community_trigger SET status = ?2, "
+             "decision_reason = coalesce(?3, decision_reason), outcome = coalesce(?4, outcome) "
+             "WHERE id = ?1",
+             &db, &st, err);
     if (rc != FC_OK)
         return rc;
     sqlite3_bind_int64(st, 1, id);
@@ -725,9 +725,9 @@ int sqlite_trigger_set_status(struct store *s, fc_id_t id, const char *status,
     return update_one(db, st, "community_trigger status", err);
 }
 
-int sqlite_trigger_step_set(struct store *s, fc_id_t trigger_id, const char *step,
-                            fc_time_t due_at, fc_time_t done_at, fc_id_t done_by,
-                            const char *note, struct fc_err *err)
+int sqlite_trigger_step_set(struct store *s, fc_id_t trigger_id, const char *step, fc_time_t due_at,
+                            fc_time_t done_at, fc_id_t done_by, const char *note,
+                            struct fc_err *err)
 {
     sqlite3 *db;
     sqlite3_stmt *st = NULL;
@@ -749,8 +749,8 @@ int sqlite_trigger_step_set(struct store *s, fc_id_t trigger_id, const char *ste
 
 /* ---- victim updates ---- */
 
-#define PLAN_COLS                                                                              \
-    "id, incident_id, person_id, version, frequency_wd, channel, is_enhanced, agreed_at, "     \
+#define PLAN_COLS                                                                                  \
+    "id, incident_id, person_id, version, frequency_wd, channel, is_enhanced, agreed_at, "         \
     "agreed_by, next_due_at"
 
 static void plan_row(struct arena *a, sqlite3_stmt *st, void *out)
@@ -812,8 +812,7 @@ int sqlite_update_plan_set_next_due(struct store *s, fc_id_t plan_id, fc_time_t 
 {
     sqlite3 *db;
     sqlite3_stmt *st = NULL;
-    int rc = prep(s, "UPDATE victim_update_plan SET next_due_at = ?2 WHERE id = ?1", &db, &st,
-                  err);
+    int rc = prep(s, "UPDATE victim_update_plan SET next_due_at = ?2 WHERE id = ?1", &db, &st, err);
     if (rc != FC_OK)
         return rc;
     sqlite3_bind_int64(st, 1, plan_id);
@@ -835,8 +834,7 @@ int sqlite_update_plan_due(struct store *s, fc_time_t before, struct arena *a,
     if (rc != FC_OK)
         return rc;
     sqlite3_bind_int64(st, 1, before);
-    return read_rows(db, st, sizeof(**out), plan_row, a, (void **)out, n, "update plans due",
-                     err);
+    return read_rows(db, st, sizeof(**out), plan_row, a, (void **)out, n, "update plans due", err);
 }
 
 static void update_row(struct arena *a, sqlite3_stmt *st, void *out)
@@ -854,8 +852,8 @@ static void update_row(struct arena *a, sqlite3_stmt *st, void *out)
     u->sent_by = col_i64(st, 9);
 }
 
-int sqlite_victim_update_insert(struct store *s, const struct victim_update_rec *u,
-                                fc_id_t *out, struct fc_err *err)
+int sqlite_victim_update_insert(struct store *s, const struct victim_update_rec *u, fc_id_t *out,
+                                struct fc_err *err)
 {
     sqlite3 *db;
     sqlite3_stmt *st = NULL;
@@ -889,8 +887,8 @@ int sqlite_victim_update_list(struct store *s, fc_id_t incident_id, struct arena
     if (rc != FC_OK)
         return rc;
     sqlite3_bind_int64(st, 1, incident_id);
-    return read_rows(db, st, sizeof(**out), update_row, a, (void **)out, n,
-                     "victim_update list", err);
+    return read_rows(db, st, sizeof(**out), update_row, a, (void **)out, n, "victim_update list",
+                     err);
 }
 
 /* ---- closure and survey queue ---- */
@@ -997,9 +995,9 @@ static void time_row(struct arena *a, sqlite3_stmt *st, void *out)
     *(fc_time_t *)out = col_i64(st, 0);
 }
 
-int sqlite_history_caller_contacts(struct store *s, fc_id_t person_id, fc_time_t from,
-                                   fc_time_t to, fc_id_t exclude_contact, struct arena *a,
-                                   fc_time_t **out, size_t *n, struct fc_err *err)
+int sqlite_history_caller_contacts(struct store *s, fc_id_t person_id, fc_time_t from, fc_time_t to,
+                                   fc_id_t exclude_contact, struct arena *a, fc_time_t **out,
+                                   size_t *n, struct fc_err *err)
 {
     sqlite3 *db;
     sqlite3_stmt *st = NULL;
@@ -1015,13 +1013,12 @@ int sqlite_history_caller_contacts(struct store *s, fc_id_t person_id, fc_time_t
     sqlite3_bind_int64(st, 2, from);
     sqlite3_bind_int64(st, 3, to);
     bind_id(st, 4, exclude_contact);
-    return read_rows(db, st, sizeof(**out), time_row, a, (void **)out, n, "history contacts",
-                     err);
+    return read_rows(db, st, sizeof(**out), time_row, a, (void **)out, n, "history contacts", err);
 }
 
 int sqlite_history_person_incidents(struct store *s, fc_id_t person_id, const char *role,
-                                    fc_time_t from, fc_time_t to, struct arena *a,
-                                    fc_time_t **out, size_t *n, struct fc_err *err)
+                                    fc_time_t from, fc_time_t to, struct arena *a, fc_time_t **out,
+                                    size_t *n, struct fc_err *err)
 {
     sqlite3 *db;
     sqlite3_stmt *st = NULL;
@@ -1066,10 +1063,9 @@ static void place_row(struct arena *a, sqlite3_stmt *st, void *out)
 }
 
 int sqlite_history_place_incidents(struct store *s, const char *location_key, double lat_min,
-                                   double lat_max, double lon_min, double lon_max,
-                                   fc_time_t from, fc_time_t to, fc_id_t exclude_incident,
-                                   struct arena *a, struct history_place_row **out, size_t *n,
-                                   struct fc_err *err)
+                                   double lat_max, double lon_min, double lon_max, fc_time_t from,
+                                   fc_time_t to, fc_id_t exclude_incident, struct arena *a,
+                                   struct history_place_row **out, size_t *n, struct fc_err *err)
 {
     sqlite3 *db;
     sqlite3_stmt *st = NULL;
@@ -1092,8 +1088,7 @@ int sqlite_history_place_incidents(struct store *s, const char *location_key, do
         sqlite3_bind_double(st, 7, lon_min);
         sqlite3_bind_double(st, 8, lon_max);
     }
-    return read_rows(db, st, sizeof(**out), place_row, a, (void **)out, n, "history places",
-                     err);
+    return read_rows(db, st, sizeof(**out), place_row, a, (void **)out, n, "history places", err);
 }
 
 static void complaint_row(struct arena *a, sqlite3_stmt *st, void *out)
@@ -1132,6 +1127,6 @@ int sqlite_history_complaints(struct store *s, fc_id_t person_id, const char *pr
     bind_id(st, 3, exclude_contact);
     bind_id(st, 4, person_id);
     bind_text(st, 5, problem_key != NULL && problem_key[0] ? problem_key : NULL);
-    return read_rows(db, st, sizeof(**out), complaint_row, a, (void **)out, n,
-                     "history complaints", err);
+    return read_rows(db, st, sizeof(**out), complaint_row, a, (void **)out, n, "history complaints",
+                     err);
 }
