@@ -16,66 +16,10 @@
 
 /* ---- helpers ---- */
 
-static int prep(struct store *s, const char *sql, sqlite3 **db, sqlite3_stmt **st,
-                struct fc_err *err)
-{
-    struct sqlite_conn *c;
-    int rc = sqlite_conn_get((struct sqlite_store *)s, &c, err);
-    if (rc != FC_OK)
-        return rc;
-    *db = c->db;
-    int src = sqlite3_prepare_v2(c->db, sql, -1, st, NULL);
-    if (src != SQLITE_OK)
-        return sqlite_status(c->db, src, "prepare", err);
-    return FC_OK;
-}
-
-static void bind_text(sqlite3_stmt *st, int i, const char *v)
-{
-    if (v == NULL)
-        sqlite3_bind_null(st, i);
-    else
-        sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
-}
-
-/* 0 binds NULL: ids and times of 0 mean "none" in the model. */
-static void bind_id(sqlite3_stmt *st, int i, int64_t v)
-{
-    if (v == 0)
-        sqlite3_bind_null(st, i);
-    else
-        sqlite3_bind_int64(st, i, v);
-}
-
-static char *col_text(struct arena *a, sqlite3_stmt *st, int i)
-{
-    const unsigned char *v = sqlite3_column_text(st, i);
-    return v == NULL ? NULL : arena_strdup(a, (const char *)v);
-}
-
-static int64_t col_i64(sqlite3_stmt *st, int i)
-{
-    return sqlite3_column_int64(st, i);
-}
-
-static double col_real_or_nan(sqlite3_stmt *st, int i)
-{
-    return sqlite3_column_type(st, i) == SQLITE_NULL ? NAN : sqlite3_column_double(st, i);
-}
-
-/* Steps a write to completion, finalizes, maps errors. */
-static int finish(sqlite3 *db, sqlite3_stmt *st, const char *what, struct fc_err *err)
-{
-    int rc = sqlite3_step(st);
-    int status = rc == SQLITE_DONE || rc == SQLITE_ROW ? FC_OK : sqlite_status(db, rc, what, err);
-    sqlite3_finalize(st);
-    return status;
-}
-
 static int insert_returning_id(sqlite3 *db, sqlite3_stmt *st, const char *what, fc_id_t *out,
                                struct fc_err *err)
 {
-    int rc = finish(db, st, what, err);
+    int rc = sqlite_finish(db, st, what, err);
     if (rc == FC_OK && out != NULL)
         *out = sqlite3_last_insert_rowid(db);
     return rc;
@@ -84,7 +28,7 @@ static int insert_returning_id(sqlite3 *db, sqlite3_stmt *st, const char *what, 
 /* Changes exactly one row, or FC_ENOTFOUND. */
 static int update_one(sqlite3 *db, sqlite3_stmt *st, const char *what, struct fc_err *err)
 {
-    int rc = finish(db, st, what, err);
+    int rc = sqlite_finish(db, st, what, err);
     if (rc == FC_OK && sqlite3_changes(db) == 0)
         return err_set(err, FC_ENOTFOUND, "id", "%s: no such record", what);
     return rc;
@@ -183,31 +127,32 @@ int sqlite_team_area_replace(struct store *s, const char *version, const char *c
         rc = sqlite_tx_begin(c, err);
     if (rc != FC_OK)
         return rc;
-    rc = prep(s, "DELETE FROM team_area", &db, &st, err);
+    rc = sqlite_prep_once(s, "DELETE FROM team_area", &db, &st, err);
     if (rc == FC_OK)
-        rc = finish(db, st, "team_area replace", err);
+        rc = sqlite_finish(db, st, "team_area replace", err);
     for (size_t i = 0; rc == FC_OK && i < n; i++) {
-        rc = prep(
+        rc = sqlite_prep_once(
             s,
             "INSERT INTO team (id, name, district) VALUES (?1, ?2, ?3) "
             "ON CONFLICT (id) DO UPDATE SET name = excluded.name, district = excluded.district",
             &db, &st, err);
         if (rc != FC_OK)
             break;
-        bind_text(st, 1, team_id[i]);
-        bind_text(st, 2, team_name[i]);
-        bind_text(st, 3, district[i]);
-        rc = finish(db, st, "team upsert", err);
+        sqlite_bind_text_copy(st, 1, team_id[i]);
+        sqlite_bind_text_copy(st, 2, team_name[i]);
+        sqlite_bind_text_copy(st, 3, district[i]);
+        rc = sqlite_finish(db, st, "team upsert", err);
         if (rc != FC_OK)
             break;
-        rc = prep(s, "INSERT INTO team_area (lsoa_code, team_id, version) VALUES (?1, ?2, ?3)", &db,
-                  &st, err);
+        rc = sqlite_prep_once(
+            s, "INSERT INTO team_area (lsoa_code, team_id, version) VALUES (?1, ?2, ?3)", &db, &st,
+            err);
         if (rc != FC_OK)
             break;
-        bind_text(st, 1, lsoa[i]);
-        bind_text(st, 2, team_id[i]);
-        bind_text(st, 3, version);
-        rc = finish(db, st, "team_area insert", err);
+        sqlite_bind_text_copy(st, 1, lsoa[i]);
+        sqlite_bind_text_copy(st, 2, team_id[i]);
+        sqlite_bind_text_copy(st, 3, version);
+        rc = sqlite_finish(db, st, "team_area insert", err);
     }
     return sqlite_tx_end(c, rc, err);
 }
@@ -222,23 +167,23 @@ int sqlite_team_area_replace(struct store *s, const char *version, const char *c
 static void risk_row(struct arena *a, sqlite3_stmt *st, void *out)
 {
     struct risk_assessment_rec *r = out;
-    r->id = col_i64(st, 0);
-    r->incident_id = col_i64(st, 1);
-    r->person_id = col_i64(st, 2);
-    r->contact_id = col_i64(st, 3);
-    r->version = col_text(a, st, 4);
-    r->stage = col_text(a, st, 5);
-    r->answers = col_text(a, st, 6);
+    r->id = sqlite_col_id(st, 0);
+    r->incident_id = sqlite_col_id(st, 1);
+    r->person_id = sqlite_col_id(st, 2);
+    r->contact_id = sqlite_col_id(st, 3);
+    r->version = sqlite_col_text(st, 4, a);
+    r->stage = sqlite_col_text(st, 5, a);
+    r->answers = sqlite_col_text(st, 6, a);
     r->score = sqlite3_column_int(st, 7);
-    r->escalations = col_text(a, st, 8);
-    r->outcome = col_text(a, st, 9);
-    r->scored_level = col_text(a, st, 10);
-    r->final_level = col_text(a, st, 11);
-    r->reason = col_text(a, st, 12);
-    r->supersedes_id = col_i64(st, 13);
-    r->assessor_user_id = col_i64(st, 14);
-    r->assessed_at = col_i64(st, 15);
-    r->next_review_due = col_i64(st, 16);
+    r->escalations = sqlite_col_text(st, 8, a);
+    r->outcome = sqlite_col_text(st, 9, a);
+    r->scored_level = sqlite_col_text(st, 10, a);
+    r->final_level = sqlite_col_text(st, 11, a);
+    r->reason = sqlite_col_text(st, 12, a);
+    r->supersedes_id = sqlite_col_id(st, 13);
+    r->assessor_user_id = sqlite_col_id(st, 14);
+    r->assessed_at = sqlite_col_id(st, 15);
+    r->next_review_due = sqlite_col_id(st, 16);
 }
 
 int sqlite_risk_assessment_insert(struct store *s, const struct risk_assessment_rec *r,
@@ -246,30 +191,31 @@ int sqlite_risk_assessment_insert(struct store *s, const struct risk_assessment_
 {
     sqlite3 *db;
     sqlite3_stmt *st = NULL;
-    int rc = prep(s,
-                  "INSERT INTO risk_assessment (incident_id, person_id, contact_id, version, "
-                  "stage, answers, score, escalations, outcome, scored_level, final_level, "
-                  "reason, supersedes_id, assessor_user_id, assessed_at, next_review_due) "
-                  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
-                  &db, &st, err);
+    int rc = sqlite_prep_once(
+        s,
+        "INSERT INTO risk_assessment (incident_id, person_id, contact_id, version, "
+        "stage, answers, score, escalations, outcome, scored_level, final_level, "
+        "reason, supersedes_id, assessor_user_id, assessed_at, next_review_due) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+        &db, &st, err);
     if (rc != FC_OK)
         return rc;
-    bind_id(st, 1, r->incident_id);
-    bind_id(st, 2, r->person_id);
-    bind_id(st, 3, r->contact_id);
-    bind_text(st, 4, r->version);
-    bind_text(st, 5, r->stage);
-    bind_text(st, 6, r->answers ? r->answers : "{}");
+    sqlite_bind_id(st, 1, r->incident_id);
+    sqlite_bind_id(st, 2, r->person_id);
+    sqlite_bind_id(st, 3, r->contact_id);
+    sqlite_bind_text_copy(st, 4, r->version);
+    sqlite_bind_text_copy(st, 5, r->stage);
+    sqlite_bind_text_copy(st, 6, r->answers ? r->answers : "{}");
     sqlite3_bind_int(st, 7, r->score);
-    bind_text(st, 8, r->escalations ? r->escalations : "[]");
-    bind_text(st, 9, r->outcome);
-    bind_text(st, 10, r->scored_level);
-    bind_text(st, 11, r->final_level);
-    bind_text(st, 12, r->reason);
-    bind_id(st, 13, r->supersedes_id);
-    bind_id(st, 14, r->assessor_user_id);
+    sqlite_bind_text_copy(st, 8, r->escalations ? r->escalations : "[]");
+    sqlite_bind_text_copy(st, 9, r->outcome);
+    sqlite_bind_text_copy(st, 10, r->scored_level);
+    sqlite_bind_text_copy(st, 11, r->final_level);
+    sqlite_bind_text_copy(st, 12, r->reason);
+    sqlite_bind_id(st, 13, r->supersedes_id);
+    sqlite_bind_id(st, 14, r->assessor_user_id);
     sqlite3_bind_int64(st, 15, r->assessed_at);
-    bind_id(st, 16, r->next_review_due);
+    sqlite_bind_id(st, 16, r->next_review_due);
     return insert_returning_id(db, st, "risk_assessment insert", out, err);
 }
 
@@ -279,15 +225,15 @@ int sqlite_risk_assessment_list(struct store *s, fc_id_t incident_id, fc_id_t pe
 {
     sqlite3 *db;
     sqlite3_stmt *st = NULL;
-    int rc =
-        prep(s,
-             "SELECT " RISK_COLS " FROM risk_assessment WHERE (?1 IS NULL OR incident_id = ?1) "
-             "AND (?2 IS NULL OR person_id = ?2) ORDER BY id",
-             &db, &st, err);
+    int rc = sqlite_prep_once(s,
+                              "SELECT " RISK_COLS
+                              " FROM risk_assessment WHERE (?1 IS NULL OR incident_id = ?1) "
+                              "AND (?2 IS NULL OR person_id = ?2) ORDER BY id",
+                              &db, &st, err);
     if (rc != FC_OK)
         return rc;
-    bind_id(st, 1, incident_id);
-    bind_id(st, 2, person_id);
+    sqlite_bind_id(st, 1, incident_id);
+    sqlite_bind_id(st, 2, person_id);
     return read_rows(db, st, sizeof(**out), risk_row, a, (void **)out, n, "risk_assessment list",
                      err);
 }
@@ -297,16 +243,16 @@ int sqlite_risk_assessment_list(struct store *s, fc_id_t incident_id, fc_id_t pe
 static void grade_row(struct arena *a, sqlite3_stmt *st, void *out)
 {
     struct grade_rec *g = out;
-    g->id = col_i64(st, 0);
-    g->incident_id = col_i64(st, 1);
-    g->version = col_text(a, st, 2);
-    g->suggested = col_text(a, st, 3);
-    g->floor = col_text(a, st, 4);
-    g->grade = col_text(a, st, 5);
-    g->reason = col_text(a, st, 6);
+    g->id = sqlite_col_id(st, 0);
+    g->incident_id = sqlite_col_id(st, 1);
+    g->version = sqlite_col_text(st, 2, a);
+    g->suggested = sqlite_col_text(st, 3, a);
+    g->floor = sqlite_col_text(st, 4, a);
+    g->grade = sqlite_col_text(st, 5, a);
+    g->reason = sqlite_col_text(st, 6, a);
     g->is_override = sqlite3_column_int(st, 7) != 0;
-    g->user_id = col_i64(st, 8);
-    g->graded_at = col_i64(st, 9);
+    g->user_id = sqlite_col_id(st, 8);
+    g->graded_at = sqlite_col_id(st, 9);
 }
 
 int sqlite_grade_insert(struct store *s, const struct grade_rec *g, fc_id_t *out,
@@ -314,21 +260,21 @@ int sqlite_grade_insert(struct store *s, const struct grade_rec *g, fc_id_t *out
 {
     sqlite3 *db;
     sqlite3_stmt *st = NULL;
-    int rc =
-        prep(s,
-             "INSERT INTO incident_grade (incident_id, version, suggested, floor, grade, "
-             "reason, is_override, user_id, graded_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-             &db, &st, err);
+    int rc = sqlite_prep_once(
+        s,
+        "INSERT INTO incident_grade (incident_id, version, suggested, floor, grade, "
+        "reason, is_override, user_id, graded_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        &db, &st, err);
     if (rc != FC_OK)
         return rc;
-    bind_id(st, 1, g->incident_id);
-    bind_text(st, 2, g->version);
-    bind_text(st, 3, g->suggested);
-    bind_text(st, 4, g->floor);
-    bind_text(st, 5, g->grade);
-    bind_text(st, 6, g->reason);
+    sqlite_bind_id(st, 1, g->incident_id);
+    sqlite_bind_text_copy(st, 2, g->version);
+    sqlite_bind_text_copy(st, 3, g->suggested);
+    sqlite_bind_text_copy(st, 4, g->floor);
+    sqlite_bind_text_copy(st, 5, g->grade);
+    sqlite_bind_text_copy(st, 6, g->reason);
     sqlite3_bind_int(st, 7, g->is_override);
-    bind_id(st, 8, g->user_id);
+    sqlite_bind_id(st, 8, g->user_id);
     sqlite3_bind_int64(st, 9, g->graded_at);
     return insert_returning_id(db, st, "incident_grade insert", out, err);
 }
@@ -338,10 +284,11 @@ int sqlite_grade_list(struct store *s, fc_id_t incident_id, struct arena *a, str
 {
     sqlite3 *db;
     sqlite3_stmt *st = NULL;
-    int rc = prep(s,
-                  "SELECT id, incident_id, version, suggested, floor, grade, reason, is_override, "
-                  "user_id, graded_at FROM incident_grade WHERE incident_id = ?1 ORDER BY id",
-                  &db, &st, err);
+    int rc = sqlite_prep_once(
+        s,
+        "SELECT id, incident_id, version, suggested, floor, grade, reason, is_override, "
+        "user_id, graded_at FROM incident_grade WHERE incident_id = ?1 ORDER BY id",
+        &db, &st, err);
     if (rc != FC_OK)
         return rc;
     sqlite3_bind_int64(st, 1, incident_id);
@@ -354,8 +301,8 @@ int sqlite_grade_list(struct store *s, fc_id_t incident_id, struct arena *a, str
 static void labels_row(struct arena *a, sqlite3_stmt *st, void *out)
 {
     struct contact_labels_rec *l = out;
-    l->contact_id = col_i64(st, 0);
-    l->version = col_text(a, st, 1);
+    l->contact_id = sqlite_col_id(st, 0);
+    l->version = sqlite_col_text(st, 1, a);
     l->prior_calls_12m = sqlite3_column_int(st, 2);
     l->prior_calls_ever = sqlite3_column_int(st, 3);
     l->is_repeat_victim = sqlite3_column_int(st, 4) != 0;
@@ -368,12 +315,12 @@ static void labels_row(struct arena *a, sqlite3_stmt *st, void *out)
     l->is_repeat_perpetrator = sqlite3_column_int(st, 11) != 0;
     l->flags_in_force = sqlite3_column_int(st, 12);
     l->is_vulnerable = sqlite3_column_int(st, 13) != 0;
-    l->vulnerable_basis = col_text(a, st, 14);
-    l->flags_shown = col_text(a, st, 15);
+    l->vulnerable_basis = sqlite_col_text(st, 14, a);
+    l->flags_shown = sqlite_col_text(st, 15, a);
     l->trigger_count = sqlite3_column_int(st, 16);
     l->trigger_prompted = sqlite3_column_int(st, 17) != 0;
     l->trigger_eligible = sqlite3_column_int(st, 18) != 0;
-    l->shown_at = col_i64(st, 19);
+    l->shown_at = sqlite_col_id(st, 19);
 }
 
 int sqlite_contact_labels_insert(struct store *s, const struct contact_labels_rec *l,
@@ -381,19 +328,20 @@ int sqlite_contact_labels_insert(struct store *s, const struct contact_labels_re
 {
     sqlite3 *db;
     sqlite3_stmt *st = NULL;
-    int rc = prep(s,
-                  "INSERT INTO contact_labels (contact_id, version, prior_calls_12m, "
-                  "prior_calls_ever, is_repeat_victim, is_persistent, is_high_volume, "
-                  "victim_incidents_12m, location_incidents_12m, is_repeat_location, "
-                  "suspect_incidents_max, is_repeat_perpetrator, flags_in_force, is_vulnerable, "
-                  "vulnerable_basis, flags_shown, trigger_count, trigger_prompted, "
-                  "trigger_eligible, shown_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
-                  "?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
-                  &db, &st, err);
+    int rc = sqlite_prep_once(
+        s,
+        "INSERT INTO contact_labels (contact_id, version, prior_calls_12m, "
+        "prior_calls_ever, is_repeat_victim, is_persistent, is_high_volume, "
+        "victim_incidents_12m, location_incidents_12m, is_repeat_location, "
+        "suspect_incidents_max, is_repeat_perpetrator, flags_in_force, is_vulnerable, "
+        "vulnerable_basis, flags_shown, trigger_count, trigger_prompted, "
+        "trigger_eligible, shown_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
+        "?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
+        &db, &st, err);
     if (rc != FC_OK)
         return rc;
     sqlite3_bind_int64(st, 1, l->contact_id);
-    bind_text(st, 2, l->version);
+    sqlite_bind_text_copy(st, 2, l->version);
     sqlite3_bind_int(st, 3, l->prior_calls_12m);
     sqlite3_bind_int(st, 4, l->prior_calls_ever);
     sqlite3_bind_int(st, 5, l->is_repeat_victim);
@@ -406,13 +354,13 @@ int sqlite_contact_labels_insert(struct store *s, const struct contact_labels_re
     sqlite3_bind_int(st, 12, l->is_repeat_perpetrator);
     sqlite3_bind_int(st, 13, l->flags_in_force);
     sqlite3_bind_int(st, 14, l->is_vulnerable);
-    bind_text(st, 15, l->vulnerable_basis ? l->vulnerable_basis : "");
-    bind_text(st, 16, l->flags_shown ? l->flags_shown : "[]");
+    sqlite_bind_text_copy(st, 15, l->vulnerable_basis ? l->vulnerable_basis : "");
+    sqlite_bind_text_copy(st, 16, l->flags_shown ? l->flags_shown : "[]");
     sqlite3_bind_int(st, 17, l->trigger_count);
     sqlite3_bind_int(st, 18, l->trigger_prompted);
     sqlite3_bind_int(st, 19, l->trigger_eligible);
     sqlite3_bind_int64(st, 20, l->shown_at);
-    return finish(db, st, "contact_labels insert", err);
+    return sqlite_finish(db, st, "contact_labels insert", err);
 }
 
 int sqlite_contact_labels_get(struct store *s, fc_id_t contact_id, struct arena *a,
@@ -420,14 +368,15 @@ int sqlite_contact_labels_get(struct store *s, fc_id_t contact_id, struct arena 
 {
     sqlite3 *db;
     sqlite3_stmt *st = NULL;
-    int rc = prep(s,
-                  "SELECT contact_id, version, prior_calls_12m, prior_calls_ever, "
-                  "is_repeat_victim, is_persistent, is_high_volume, victim_incidents_12m, "
-                  "location_incidents_12m, is_repeat_location, suspect_incidents_max, "
-                  "is_repeat_perpetrator, flags_in_force, is_vulnerable, vulnerable_basis, "
-                  "flags_shown, trigger_count, trigger_prompted, trigger_eligible, shown_at "
-                  "FROM contact_labels WHERE contact_id = ?1",
-                  &db, &st, err);
+    int rc =
+        sqlite_prep_once(s,
+                         "SELECT contact_id, version, prior_calls_12m, prior_calls_ever, "
+                         "is_repeat_victim, is_persistent, is_high_volume, victim_incidents_12m, "
+                         "location_incidents_12m, is_repeat_location, suspect_incidents_max, "
+                         "is_repeat_perpetrator, flags_in_force, is_vulnerable, vulnerable_basis, "
+                         "flags_shown, trigger_count, trigger_prompted, trigger_eligible, shown_at "
+                         "FROM contact_labels WHERE contact_id = ?1",
+                         &db, &st, err);
     if (rc != FC_OK)
         return rc;
     sqlite3_bind_int64(st, 1, contact_id);
@@ -443,43 +392,44 @@ int sqlite_contact_labels_get(struct store *s, fc_id_t contact_id, struct arena 
 static void task_row(struct arena *a, sqlite3_stmt *st, void *out)
 {
     struct task_rec *t = out;
-    t->id = col_i64(st, 0);
-    t->incident_id = col_i64(st, 1);
-    t->case_id = col_i64(st, 2);
-    t->contact_id = col_i64(st, 3);
-    t->kind = col_text(a, st, 4);
-    t->rank = col_text(a, st, 5);
-    t->team_id = col_text(a, st, 6);
-    t->assignee_user_id = col_i64(st, 7);
-    t->reason = col_text(a, st, 8);
-    t->status = col_text(a, st, 9);
-    t->due_at = col_i64(st, 10);
-    t->created_at = col_i64(st, 11);
-    t->completed_at = col_i64(st, 12);
-    t->completed_by = col_i64(st, 13);
-    t->outcome = col_text(a, st, 14);
-    t->escalated_at = col_i64(st, 15);
+    t->id = sqlite_col_id(st, 0);
+    t->incident_id = sqlite_col_id(st, 1);
+    t->case_id = sqlite_col_id(st, 2);
+    t->contact_id = sqlite_col_id(st, 3);
+    t->kind = sqlite_col_text(st, 4, a);
+    t->rank = sqlite_col_text(st, 5, a);
+    t->team_id = sqlite_col_text(st, 6, a);
+    t->assignee_user_id = sqlite_col_id(st, 7);
+    t->reason = sqlite_col_text(st, 8, a);
+    t->status = sqlite_col_text(st, 9, a);
+    t->due_at = sqlite_col_id(st, 10);
+    t->created_at = sqlite_col_id(st, 11);
+    t->completed_at = sqlite_col_id(st, 12);
+    t->completed_by = sqlite_col_id(st, 13);
+    t->outcome = sqlite_col_text(st, 14, a);
+    t->escalated_at = sqlite_col_id(st, 15);
 }
 
 int sqlite_task_insert(struct store *s, const struct task_rec *t, fc_id_t *out, struct fc_err *err)
 {
     sqlite3 *db;
     sqlite3_stmt *st = NULL;
-    int rc = prep(s,
-                  "INSERT INTO task (incident_id, case_id, contact_id, kind, rank, team_id, "
-                  "assignee_user_id, reason, status, due_at, created_at) "
-                  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'open', ?9, ?10)",
-                  &db, &st, err);
+    int rc =
+        sqlite_prep_once(s,
+                         "INSERT INTO task (incident_id, case_id, contact_id, kind, rank, team_id, "
+                         "assignee_user_id, reason, status, due_at, created_at) "
+                         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'open', ?9, ?10)",
+                         &db, &st, err);
     if (rc != FC_OK)
         return rc;
-    bind_id(st, 1, t->incident_id);
-    bind_id(st, 2, t->case_id);
-    bind_id(st, 3, t->contact_id);
-    bind_text(st, 4, t->kind);
-    bind_text(st, 5, t->rank ? t->rank : "");
-    bind_text(st, 6, t->team_id);
-    bind_id(st, 7, t->assignee_user_id);
-    bind_text(st, 8, t->reason);
+    sqlite_bind_id(st, 1, t->incident_id);
+    sqlite_bind_id(st, 2, t->case_id);
+    sqlite_bind_id(st, 3, t->contact_id);
+    sqlite_bind_text_copy(st, 4, t->kind);
+    sqlite_bind_text_copy(st, 5, t->rank ? t->rank : "");
+    sqlite_bind_text_copy(st, 6, t->team_id);
+    sqlite_bind_id(st, 7, t->assignee_user_id);
+    sqlite_bind_text_copy(st, 8, t->reason);
     sqlite3_bind_int64(st, 9, t->due_at);
     sqlite3_bind_int64(st, 10, t->created_at);
     return insert_returning_id(db, st, "task insert", out, err);
@@ -490,7 +440,7 @@ int sqlite_task_get(struct store *s, fc_id_t id, struct arena *a, struct task_re
 {
     sqlite3 *db;
     sqlite3_stmt *st = NULL;
-    int rc = prep(s, "SELECT " TASK_COLS " FROM task WHERE id = ?1", &db, &st, err);
+    int rc = sqlite_prep_once(s, "SELECT " TASK_COLS " FROM task WHERE id = ?1", &db, &st, err);
     if (rc != FC_OK)
         return rc;
     sqlite3_bind_int64(st, 1, id);
@@ -502,17 +452,18 @@ int sqlite_task_search(struct store *s, const struct task_query *q, struct arena
 {
     sqlite3 *db;
     sqlite3_stmt *st = NULL;
-    int rc = prep(s,
-                  "SELECT " TASK_COLS " FROM task WHERE (?1 IS NULL OR team_id = ?1) "
-                  "AND (?2 IS NULL OR status = ?2) AND (?3 IS NULL OR incident_id = ?3) "
-                  "AND (?4 IS NULL OR due_at < ?4) ORDER BY due_at, id LIMIT ?5 OFFSET ?6",
-                  &db, &st, err);
+    int rc =
+        sqlite_prep_once(s,
+                         "SELECT " TASK_COLS " FROM task WHERE (?1 IS NULL OR team_id = ?1) "
+                         "AND (?2 IS NULL OR status = ?2) AND (?3 IS NULL OR incident_id = ?3) "
+                         "AND (?4 IS NULL OR due_at < ?4) ORDER BY due_at, id LIMIT ?5 OFFSET ?6",
+                         &db, &st, err);
     if (rc != FC_OK)
         return rc;
-    bind_text(st, 1, q->team_id);
-    bind_text(st, 2, q->status);
-    bind_id(st, 3, q->incident_id);
-    bind_id(st, 4, q->due_before);
+    sqlite_bind_text_copy(st, 1, q->team_id);
+    sqlite_bind_text_copy(st, 2, q->status);
+    sqlite_bind_id(st, 3, q->incident_id);
+    sqlite_bind_id(st, 4, q->due_before);
     sqlite3_bind_int64(st, 5, q->limit ? (int64_t)q->limit : 1000);
     sqlite3_bind_int64(st, 6, (int64_t)q->offset);
     return read_rows(db, st, sizeof(**out), task_row, a, (void **)out, n, "task search", err);
@@ -523,18 +474,19 @@ int sqlite_task_close(struct store *s, fc_id_t id, const char *status, fc_id_t b
 {
     sqlite3 *db;
     sqlite3_stmt *st = NULL;
-    int rc = prep(s,
-                  "UPDATE task SET status = ?2, completed_at = ?3, completed_by = ?4, outcome = ?5 "
-                  "WHERE id = ?1 AND status = 'open'",
-                  &db, &st, err);
+    int rc = sqlite_prep_once(
+        s,
+        "UPDATE task SET status = ?2, completed_at = ?3, completed_by = ?4, outcome = ?5 "
+        "WHERE id = ?1 AND status = 'open'",
+        &db, &st, err);
     if (rc != FC_OK)
         return rc;
     sqlite3_bind_int64(st, 1, id);
-    bind_text(st, 2, status);
+    sqlite_bind_text_copy(st, 2, status);
     sqlite3_bind_int64(st, 3, at);
-    bind_id(st, 4, by);
-    bind_text(st, 5, outcome);
-    rc = finish(db, st, "task close", err);
+    sqlite_bind_id(st, 4, by);
+    sqlite_bind_text_copy(st, 5, outcome);
+    rc = sqlite_finish(db, st, "task close", err);
     if (rc == FC_OK && sqlite3_changes(db) == 0)
         return err_set(err, FC_ECONFLICT, "id", "task is not open");
     return rc;
@@ -544,13 +496,14 @@ int sqlite_task_set_escalated(struct store *s, fc_id_t id, fc_time_t at, struct 
 {
     sqlite3 *db;
     sqlite3_stmt *st = NULL;
-    int rc = prep(s, "UPDATE task SET escalated_at = ?2 WHERE id = ?1 AND escalated_at IS NULL",
-                  &db, &st, err);
+    int rc = sqlite_prep_once(
+        s, "UPDATE task SET escalated_at = ?2 WHERE id = ?1 AND escalated_at IS NULL", &db, &st,
+        err);
     if (rc != FC_OK)
         return rc;
     sqlite3_bind_int64(st, 1, id);
     sqlite3_bind_int64(st, 2, at);
-    return finish(db, st, "task escalate", err);
+    return sqlite_finish(db, st, "task escalate", err);
 }
 
 /* ---- Community Trigger ---- */
@@ -563,33 +516,33 @@ int sqlite_task_set_escalated(struct store *s, fc_id_t id, fc_time_t at, struct 
 static void trigger_row(struct arena *a, sqlite3_stmt *st, void *out)
 {
     struct community_trigger_rec *t = out;
-    t->id = col_i64(st, 0);
-    t->version = col_text(a, st, 1);
-    t->applicant_person_id = col_i64(st, 2);
-    t->incident_id = col_i64(st, 3);
-    t->contact_id = col_i64(st, 4);
-    t->problem_key = col_text(a, st, 5);
-    t->channel = col_text(a, st, 6);
+    t->id = sqlite_col_id(st, 0);
+    t->version = sqlite_col_text(st, 1, a);
+    t->applicant_person_id = sqlite_col_id(st, 2);
+    t->incident_id = sqlite_col_id(st, 3);
+    t->contact_id = sqlite_col_id(st, 4);
+    t->problem_key = sqlite_col_text(st, 5, a);
+    t->channel = sqlite_col_text(st, 6, a);
     t->is_third_party = sqlite3_column_int(st, 7) != 0;
     t->has_victim_consent = sqlite3_column_int(st, 8) != 0;
-    t->status = col_text(a, st, 9);
-    t->basis = col_text(a, st, 10);
+    t->status = sqlite_col_text(st, 9, a);
+    t->basis = sqlite_col_text(st, 10, a);
     t->applicant_count = sqlite3_column_int(st, 11);
     t->problem_people = sqlite3_column_int(st, 12);
-    t->applied_at = col_i64(st, 13);
-    t->decision_reason = col_text(a, st, 14);
-    t->outcome = col_text(a, st, 15);
-    t->created_by = col_i64(st, 16);
+    t->applied_at = sqlite_col_id(st, 13);
+    t->decision_reason = sqlite_col_text(st, 14, a);
+    t->outcome = sqlite_col_text(st, 15, a);
+    t->created_by = sqlite_col_id(st, 16);
 }
 
 static void step_row(struct arena *a, sqlite3_stmt *st, void *out)
 {
     struct trigger_step_rec *p = out;
-    p->step = col_text(a, st, 0);
-    p->due_at = col_i64(st, 1);
-    p->done_at = col_i64(st, 2);
-    p->done_by = col_i64(st, 3);
-    p->note = col_text(a, st, 4);
+    p->step = sqlite_col_text(st, 0, a);
+    p->due_at = sqlite_col_id(st, 1);
+    p->done_at = sqlite_col_id(st, 2);
+    p->done_by = sqlite_col_id(st, 3);
+    p->note = sqlite_col_text(st, 4, a);
 }
 
 int sqlite_trigger_insert(struct store *s, const struct community_trigger_rec *t, fc_id_t *out,
@@ -604,48 +557,50 @@ int sqlite_trigger_insert(struct store *s, const struct community_trigger_rec *t
         rc = sqlite_tx_begin(c, err);
     if (rc != FC_OK)
         return rc;
-    rc = prep(s,
-              "INSERT INTO community_trigger (version, applicant_person_id, incident_id, "
-              "contact_id, problem_key, channel, is_third_party, has_victim_consent, status, "
-              "basis, applicant_count, problem_people, applied_at, decision_reason, outcome, "
-              "created_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
-              "?14, ?15, ?16)",
-              &db, &st, err);
+    rc = sqlite_prep_once(
+        s,
+        "INSERT INTO community_trigger (version, applicant_person_id, incident_id, "
+        "contact_id, problem_key, channel, is_third_party, has_victim_consent, status, "
+        "basis, applicant_count, problem_people, applied_at, decision_reason, outcome, "
+        "created_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
+        "?14, ?15, ?16)",
+        &db, &st, err);
     if (rc != FC_OK)
         return sqlite_tx_end(c, rc, err);
-    bind_text(st, 1, t->version);
-    bind_id(st, 2, t->applicant_person_id);
-    bind_id(st, 3, t->incident_id);
-    bind_id(st, 4, t->contact_id);
-    bind_text(st, 5, t->problem_key);
-    bind_text(st, 6, t->channel);
+    sqlite_bind_text_copy(st, 1, t->version);
+    sqlite_bind_id(st, 2, t->applicant_person_id);
+    sqlite_bind_id(st, 3, t->incident_id);
+    sqlite_bind_id(st, 4, t->contact_id);
+    sqlite_bind_text_copy(st, 5, t->problem_key);
+    sqlite_bind_text_copy(st, 6, t->channel);
     sqlite3_bind_int(st, 7, t->is_third_party);
     sqlite3_bind_int(st, 8, t->has_victim_consent);
-    bind_text(st, 9, t->status ? t->status : "open");
-    bind_text(st, 10, t->basis);
+    sqlite_bind_text_copy(st, 9, t->status ? t->status : "open");
+    sqlite_bind_text_copy(st, 10, t->basis);
     sqlite3_bind_int(st, 11, t->applicant_count);
     sqlite3_bind_int(st, 12, t->problem_people);
     sqlite3_bind_int64(st, 13, t->applied_at);
-    bind_text(st, 14, t->decision_reason);
-    bind_text(st, 15, t->outcome);
-    bind_id(st, 16, t->created_by);
+    sqlite_bind_text_copy(st, 14, t->decision_reason);
+    sqlite_bind_text_copy(st, 15, t->outcome);
+    sqlite_bind_id(st, 16, t->created_by);
     rc = insert_returning_id(db, st, "community_trigger insert", &id, err);
     for (size_t i = 0; rc == FC_OK && i < t->n_steps; i++) {
-        rc = prep(s,
-                  "INSERT INTO community_trigger_step (trigger_id, step, seq, due_at, done_at, "
-                  "done_by, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                  &db, &st, err);
+        rc = sqlite_prep_once(
+            s,
+            "INSERT INTO community_trigger_step (trigger_id, step, seq, due_at, done_at, "
+            "done_by, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            &db, &st, err);
         if (rc != FC_OK)
             break;
         const struct trigger_step_rec *p = &t->steps[i];
         sqlite3_bind_int64(st, 1, id);
-        bind_text(st, 2, p->step);
+        sqlite_bind_text_copy(st, 2, p->step);
         sqlite3_bind_int64(st, 3, (int64_t)i);
-        bind_id(st, 4, p->due_at);
-        bind_id(st, 5, p->done_at);
-        bind_id(st, 6, p->done_by);
-        bind_text(st, 7, p->note);
-        rc = finish(db, st, "community_trigger_step insert", err);
+        sqlite_bind_id(st, 4, p->due_at);
+        sqlite_bind_id(st, 5, p->done_at);
+        sqlite_bind_id(st, 6, p->done_by);
+        sqlite_bind_text_copy(st, 7, p->note);
+        rc = sqlite_finish(db, st, "community_trigger_step insert", err);
     }
     rc = sqlite_tx_end(c, rc, err);
     if (rc == FC_OK && out != NULL)
@@ -658,10 +613,11 @@ static int trigger_steps_read(struct store *s, struct arena *a, struct community
 {
     sqlite3 *db;
     sqlite3_stmt *st = NULL;
-    int rc = prep(s,
-                  "SELECT step, due_at, done_at, done_by, note FROM community_trigger_step "
-                  "WHERE trigger_id = ?1 ORDER BY seq",
-                  &db, &st, err);
+    int rc =
+        sqlite_prep_once(s,
+                         "SELECT step, due_at, done_at, done_by, note FROM community_trigger_step "
+                         "WHERE trigger_id = ?1 ORDER BY seq",
+                         &db, &st, err);
     if (rc != FC_OK)
         return rc;
     sqlite3_bind_int64(st, 1, t->id);
@@ -675,7 +631,8 @@ int sqlite_trigger_get(struct store *s, fc_id_t id, struct arena *a,
     sqlite3 *db;
     sqlite3_stmt *st = NULL;
     memset(out, 0, sizeof(*out));
-    int rc = prep(s, "SELECT " TRIGGER_COLS " FROM community_trigger WHERE id = ?1", &db, &st, err);
+    int rc = sqlite_prep_once(s, "SELECT " TRIGGER_COLS " FROM community_trigger WHERE id = ?1",
+                              &db, &st, err);
     if (rc != FC_OK)
         return rc;
     sqlite3_bind_int64(st, 1, id);
@@ -691,10 +648,11 @@ int sqlite_trigger_list_for_person(struct store *s, fc_id_t person_id, struct ar
 {
     sqlite3 *db;
     sqlite3_stmt *st = NULL;
-    int rc = prep(s,
-                  "SELECT " TRIGGER_COLS " FROM community_trigger WHERE applicant_person_id = ?1 "
-                  "ORDER BY applied_at DESC, id DESC",
-                  &db, &st, err);
+    int rc = sqlite_prep_once(s,
+                              "SELECT " TRIGGER_COLS
+                              " FROM community_trigger WHERE applicant_person_id = ?1 "
+                              "ORDER BY applied_at DESC, id DESC",
+                              &db, &st, err);
     if (rc != FC_OK)
         return rc;
     sqlite3_bind_int64(st, 1, person_id);
@@ -710,18 +668,18 @@ int sqlite_trigger_set_status(struct store *s, fc_id_t id, const char *status,
 {
     sqlite3 *db;
     sqlite3_stmt *st = NULL;
-    int rc =
-        prep(s,
-             "UPDATE community_trigger SET status = ?2, "
-             "decision_reason = coalesce(?3, decision_reason), outcome = coalesce(?4, outcome) "
-             "WHERE id = ?1",
-             &db, &st, err);
+    int rc = sqlite_prep_once(
+        s,
+        "UPDATE community_trigger SET status = ?2, "
+        "decision_reason = coalesce(?3, decision_reason), outcome = coalesce(?4, outcome) "
+        "WHERE id = ?1",
+        &db, &st, err);
     if (rc != FC_OK)
         return rc;
     sqlite3_bind_int64(st, 1, id);
-    bind_text(st, 2, status);
-    bind_text(st, 3, decision_reason);
-    bind_text(st, 4, outcome);
+    sqlite_bind_text_copy(st, 2, status);
+    sqlite_bind_text_copy(st, 3, decision_reason);
+    sqlite_bind_text_copy(st, 4, outcome);
     return update_one(db, st, "community_trigger status", err);
 }
 
@@ -731,19 +689,19 @@ int sqlite_trigger_step_set(struct store *s, fc_id_t trigger_id, const char *ste
 {
     sqlite3 *db;
     sqlite3_stmt *st = NULL;
-    int rc = prep(s,
-                  "UPDATE community_trigger_step SET due_at = coalesce(?3, due_at), "
-                  "done_at = coalesce(?4, done_at), done_by = coalesce(?5, done_by), "
-                  "note = coalesce(?6, note) WHERE trigger_id = ?1 AND step = ?2",
-                  &db, &st, err);
+    int rc = sqlite_prep_once(s,
+                              "UPDATE community_trigger_step SET due_at = coalesce(?3, due_at), "
+                              "done_at = coalesce(?4, done_at), done_by = coalesce(?5, done_by), "
+                              "note = coalesce(?6, note) WHERE trigger_id = ?1 AND step = ?2",
+                              &db, &st, err);
     if (rc != FC_OK)
         return rc;
     sqlite3_bind_int64(st, 1, trigger_id);
-    bind_text(st, 2, step);
-    bind_id(st, 3, due_at);
-    bind_id(st, 4, done_at);
-    bind_id(st, 5, done_by);
-    bind_text(st, 6, note);
+    sqlite_bind_text_copy(st, 2, step);
+    sqlite_bind_id(st, 3, due_at);
+    sqlite_bind_id(st, 4, done_at);
+    sqlite_bind_id(st, 5, done_by);
+    sqlite_bind_text_copy(st, 6, note);
     return update_one(db, st, "community_trigger_step", err);
 }
 
@@ -756,16 +714,16 @@ int sqlite_trigger_step_set(struct store *s, fc_id_t trigger_id, const char *ste
 static void plan_row(struct arena *a, sqlite3_stmt *st, void *out)
 {
     struct update_plan_rec *p = out;
-    p->id = col_i64(st, 0);
-    p->incident_id = col_i64(st, 1);
-    p->person_id = col_i64(st, 2);
-    p->version = col_text(a, st, 3);
+    p->id = sqlite_col_id(st, 0);
+    p->incident_id = sqlite_col_id(st, 1);
+    p->person_id = sqlite_col_id(st, 2);
+    p->version = sqlite_col_text(st, 3, a);
     p->frequency_wd = sqlite3_column_int(st, 4);
-    p->channel = col_text(a, st, 5);
+    p->channel = sqlite_col_text(st, 5, a);
     p->is_enhanced = sqlite3_column_int(st, 6) != 0;
-    p->agreed_at = col_i64(st, 7);
-    p->agreed_by = col_i64(st, 8);
-    p->next_due_at = col_i64(st, 9);
+    p->agreed_at = sqlite_col_id(st, 7);
+    p->agreed_by = sqlite_col_id(st, 8);
+    p->next_due_at = sqlite_col_id(st, 9);
 }
 
 int sqlite_update_plan_insert(struct store *s, const struct update_plan_rec *p, fc_id_t *out,
@@ -773,22 +731,23 @@ int sqlite_update_plan_insert(struct store *s, const struct update_plan_rec *p, 
 {
     sqlite3 *db;
     sqlite3_stmt *st = NULL;
-    int rc = prep(s,
-                  "INSERT INTO victim_update_plan (incident_id, person_id, version, frequency_wd, "
-                  "channel, is_enhanced, agreed_at, agreed_by, next_due_at) "
-                  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-                  &db, &st, err);
+    int rc = sqlite_prep_once(
+        s,
+        "INSERT INTO victim_update_plan (incident_id, person_id, version, frequency_wd, "
+        "channel, is_enhanced, agreed_at, agreed_by, next_due_at) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        &db, &st, err);
     if (rc != FC_OK)
         return rc;
-    bind_id(st, 1, p->incident_id);
-    bind_id(st, 2, p->person_id);
-    bind_text(st, 3, p->version);
+    sqlite_bind_id(st, 1, p->incident_id);
+    sqlite_bind_id(st, 2, p->person_id);
+    sqlite_bind_text_copy(st, 3, p->version);
     sqlite3_bind_int(st, 4, p->frequency_wd);
-    bind_text(st, 5, p->channel);
+    sqlite_bind_text_copy(st, 5, p->channel);
     sqlite3_bind_int(st, 6, p->is_enhanced);
     sqlite3_bind_int64(st, 7, p->agreed_at);
-    bind_id(st, 8, p->agreed_by);
-    bind_id(st, 9, p->next_due_at);
+    sqlite_bind_id(st, 8, p->agreed_by);
+    sqlite_bind_id(st, 9, p->next_due_at);
     return insert_returning_id(db, st, "victim_update_plan insert", out, err);
 }
 
@@ -797,10 +756,10 @@ int sqlite_update_plan_current(struct store *s, fc_id_t incident_id, struct aren
 {
     sqlite3 *db;
     sqlite3_stmt *st = NULL;
-    int rc = prep(s,
-                  "SELECT " PLAN_COLS " FROM victim_update_plan WHERE incident_id = ?1 "
-                  "ORDER BY id DESC LIMIT 1",
-                  &db, &st, err);
+    int rc = sqlite_prep_once(s,
+                              "SELECT " PLAN_COLS " FROM victim_update_plan WHERE incident_id = ?1 "
+                              "ORDER BY id DESC LIMIT 1",
+                              &db, &st, err);
     if (rc != FC_OK)
         return rc;
     sqlite3_bind_int64(st, 1, incident_id);
@@ -812,11 +771,12 @@ int sqlite_update_plan_set_next_due(struct store *s, fc_id_t plan_id, fc_time_t 
 {
     sqlite3 *db;
     sqlite3_stmt *st = NULL;
-    int rc = prep(s, "UPDATE victim_update_plan SET next_due_at = ?2 WHERE id = ?1", &db, &st, err);
+    int rc = sqlite_prep_once(s, "UPDATE victim_update_plan SET next_due_at = ?2 WHERE id = ?1",
+                              &db, &st, err);
     if (rc != FC_OK)
         return rc;
     sqlite3_bind_int64(st, 1, plan_id);
-    bind_id(st, 2, next_due_at);
+    sqlite_bind_id(st, 2, next_due_at);
     return update_one(db, st, "victim_update_plan next due", err);
 }
 
@@ -826,11 +786,12 @@ int sqlite_update_plan_due(struct store *s, fc_time_t before, struct arena *a,
     sqlite3 *db;
     sqlite3_stmt *st = NULL;
     /* only the plan in force for each incident */
-    int rc = prep(s,
-                  "SELECT " PLAN_COLS " FROM victim_update_plan p WHERE next_due_at IS NOT NULL "
-                  "AND next_due_at < ?1 AND id = (SELECT max(id) FROM victim_update_plan q "
-                  "WHERE q.incident_id = p.incident_id) ORDER BY next_due_at, id",
-                  &db, &st, err);
+    int rc = sqlite_prep_once(
+        s,
+        "SELECT " PLAN_COLS " FROM victim_update_plan p WHERE next_due_at IS NOT NULL "
+        "AND next_due_at < ?1 AND id = (SELECT max(id) FROM victim_update_plan q "
+        "WHERE q.incident_id = p.incident_id) ORDER BY next_due_at, id",
+        &db, &st, err);
     if (rc != FC_OK)
         return rc;
     sqlite3_bind_int64(st, 1, before);
@@ -840,16 +801,16 @@ int sqlite_update_plan_due(struct store *s, fc_time_t before, struct arena *a,
 static void update_row(struct arena *a, sqlite3_stmt *st, void *out)
 {
     struct victim_update_rec *u = out;
-    u->id = col_i64(st, 0);
-    u->plan_id = col_i64(st, 1);
-    u->incident_id = col_i64(st, 2);
-    u->kind = col_text(a, st, 3);
-    u->event = col_text(a, st, 4);
-    u->channel = col_text(a, st, 5);
-    u->summary = col_text(a, st, 6);
-    u->due_at = col_i64(st, 7);
-    u->sent_at = col_i64(st, 8);
-    u->sent_by = col_i64(st, 9);
+    u->id = sqlite_col_id(st, 0);
+    u->plan_id = sqlite_col_id(st, 1);
+    u->incident_id = sqlite_col_id(st, 2);
+    u->kind = sqlite_col_text(st, 3, a);
+    u->event = sqlite_col_text(st, 4, a);
+    u->channel = sqlite_col_text(st, 5, a);
+    u->summary = sqlite_col_text(st, 6, a);
+    u->due_at = sqlite_col_id(st, 7);
+    u->sent_at = sqlite_col_id(st, 8);
+    u->sent_by = sqlite_col_id(st, 9);
 }
 
 int sqlite_victim_update_insert(struct store *s, const struct victim_update_rec *u, fc_id_t *out,
@@ -857,21 +818,22 @@ int sqlite_victim_update_insert(struct store *s, const struct victim_update_rec 
 {
     sqlite3 *db;
     sqlite3_stmt *st = NULL;
-    int rc = prep(s,
-                  "INSERT INTO victim_update (plan_id, incident_id, kind, event, channel, "
-                  "summary, due_at, sent_at, sent_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-                  &db, &st, err);
+    int rc = sqlite_prep_once(
+        s,
+        "INSERT INTO victim_update (plan_id, incident_id, kind, event, channel, "
+        "summary, due_at, sent_at, sent_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        &db, &st, err);
     if (rc != FC_OK)
         return rc;
-    bind_id(st, 1, u->plan_id);
-    bind_id(st, 2, u->incident_id);
-    bind_text(st, 3, u->kind);
-    bind_text(st, 4, u->event);
-    bind_text(st, 5, u->channel);
-    bind_text(st, 6, u->summary);
-    bind_id(st, 7, u->due_at);
+    sqlite_bind_id(st, 1, u->plan_id);
+    sqlite_bind_id(st, 2, u->incident_id);
+    sqlite_bind_text_copy(st, 3, u->kind);
+    sqlite_bind_text_copy(st, 4, u->event);
+    sqlite_bind_text_copy(st, 5, u->channel);
+    sqlite_bind_text_copy(st, 6, u->summary);
+    sqlite_bind_id(st, 7, u->due_at);
     sqlite3_bind_int64(st, 8, u->sent_at);
-    bind_id(st, 9, u->sent_by);
+    sqlite_bind_id(st, 9, u->sent_by);
     return insert_returning_id(db, st, "victim_update insert", out, err);
 }
 
@@ -880,10 +842,11 @@ int sqlite_victim_update_list(struct store *s, fc_id_t incident_id, struct arena
 {
     sqlite3 *db;
     sqlite3_stmt *st = NULL;
-    int rc = prep(s,
-                  "SELECT id, plan_id, incident_id, kind, event, channel, summary, due_at, "
-                  "sent_at, sent_by FROM victim_update WHERE incident_id = ?1 ORDER BY sent_at, id",
-                  &db, &st, err);
+    int rc = sqlite_prep_once(
+        s,
+        "SELECT id, plan_id, incident_id, kind, event, channel, summary, due_at, "
+        "sent_at, sent_by FROM victim_update WHERE incident_id = ?1 ORDER BY sent_at, id",
+        &db, &st, err);
     if (rc != FC_OK)
         return rc;
     sqlite3_bind_int64(st, 1, incident_id);
@@ -896,12 +859,12 @@ int sqlite_victim_update_list(struct store *s, fc_id_t incident_id, struct arena
 static void closure_row(struct arena *a, sqlite3_stmt *st, void *out)
 {
     struct incident_closure_rec *c = out;
-    c->incident_id = col_i64(st, 0);
-    c->closure_code = col_text(a, st, 1);
-    c->outcome = col_text(a, st, 2);
-    c->case_id = col_i64(st, 3);
-    c->closed_by = col_i64(st, 4);
-    c->closed_at = col_i64(st, 5);
+    c->incident_id = sqlite_col_id(st, 0);
+    c->closure_code = sqlite_col_text(st, 1, a);
+    c->outcome = sqlite_col_text(st, 2, a);
+    c->case_id = sqlite_col_id(st, 3);
+    c->closed_by = sqlite_col_id(st, 4);
+    c->closed_at = sqlite_col_id(st, 5);
 }
 
 int sqlite_incident_closure_insert(struct store *s, const struct incident_closure_rec *c,
@@ -909,19 +872,20 @@ int sqlite_incident_closure_insert(struct store *s, const struct incident_closur
 {
     sqlite3 *db;
     sqlite3_stmt *st = NULL;
-    int rc = prep(s,
-                  "INSERT INTO incident_closure (incident_id, closure_code, outcome, case_id, "
-                  "closed_by, closed_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                  &db, &st, err);
+    int rc = sqlite_prep_once(
+        s,
+        "INSERT INTO incident_closure (incident_id, closure_code, outcome, case_id, "
+        "closed_by, closed_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        &db, &st, err);
     if (rc != FC_OK)
         return rc;
     sqlite3_bind_int64(st, 1, c->incident_id);
-    bind_text(st, 2, c->closure_code);
-    bind_text(st, 3, c->outcome);
-    bind_id(st, 4, c->case_id);
-    bind_id(st, 5, c->closed_by);
+    sqlite_bind_text_copy(st, 2, c->closure_code);
+    sqlite_bind_text_copy(st, 3, c->outcome);
+    sqlite_bind_id(st, 4, c->case_id);
+    sqlite_bind_id(st, 5, c->closed_by);
     sqlite3_bind_int64(st, 6, c->closed_at);
-    return finish(db, st, "incident_closure insert", err);
+    return sqlite_finish(db, st, "incident_closure insert", err);
 }
 
 int sqlite_incident_closure_get(struct store *s, fc_id_t incident_id, struct arena *a,
@@ -929,10 +893,11 @@ int sqlite_incident_closure_get(struct store *s, fc_id_t incident_id, struct are
 {
     sqlite3 *db;
     sqlite3_stmt *st = NULL;
-    int rc = prep(s,
-                  "SELECT incident_id, closure_code, outcome, case_id, closed_by, closed_at "
-                  "FROM incident_closure WHERE incident_id = ?1",
-                  &db, &st, err);
+    int rc =
+        sqlite_prep_once(s,
+                         "SELECT incident_id, closure_code, outcome, case_id, closed_by, closed_at "
+                         "FROM incident_closure WHERE incident_id = ?1",
+                         &db, &st, err);
     if (rc != FC_OK)
         return rc;
     sqlite3_bind_int64(st, 1, incident_id);
@@ -942,13 +907,13 @@ int sqlite_incident_closure_get(struct store *s, fc_id_t incident_id, struct are
 static void survey_row(struct arena *a, sqlite3_stmt *st, void *out)
 {
     struct survey_queue_rec *q = out;
-    q->id = col_i64(st, 0);
-    q->incident_id = col_i64(st, 1);
-    q->person_id = col_i64(st, 2);
-    q->contact_id = col_i64(st, 3);
-    q->reason = col_text(a, st, 4);
-    q->status = col_text(a, st, 5);
-    q->queued_at = col_i64(st, 6);
+    q->id = sqlite_col_id(st, 0);
+    q->incident_id = sqlite_col_id(st, 1);
+    q->person_id = sqlite_col_id(st, 2);
+    q->contact_id = sqlite_col_id(st, 3);
+    q->reason = sqlite_col_text(st, 4, a);
+    q->status = sqlite_col_text(st, 5, a);
+    q->queued_at = sqlite_col_id(st, 6);
 }
 
 int sqlite_survey_queue_insert(struct store *s, const struct survey_queue_rec *q, fc_id_t *out,
@@ -956,17 +921,18 @@ int sqlite_survey_queue_insert(struct store *s, const struct survey_queue_rec *q
 {
     sqlite3 *db;
     sqlite3_stmt *st = NULL;
-    int rc = prep(s,
-                  "INSERT INTO survey_queue (incident_id, person_id, contact_id, reason, status, "
-                  "queued_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                  &db, &st, err);
+    int rc = sqlite_prep_once(
+        s,
+        "INSERT INTO survey_queue (incident_id, person_id, contact_id, reason, status, "
+        "queued_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        &db, &st, err);
     if (rc != FC_OK)
         return rc;
-    bind_id(st, 1, q->incident_id);
-    bind_id(st, 2, q->person_id);
-    bind_id(st, 3, q->contact_id);
-    bind_text(st, 4, q->reason);
-    bind_text(st, 5, q->status ? q->status : "queued");
+    sqlite_bind_id(st, 1, q->incident_id);
+    sqlite_bind_id(st, 2, q->person_id);
+    sqlite_bind_id(st, 3, q->contact_id);
+    sqlite_bind_text_copy(st, 4, q->reason);
+    sqlite_bind_text_copy(st, 5, q->status ? q->status : "queued");
     sqlite3_bind_int64(st, 6, q->queued_at);
     return insert_returning_id(db, st, "survey_queue insert", out, err);
 }
@@ -976,13 +942,14 @@ int sqlite_survey_queue_list(struct store *s, const char *status, struct arena *
 {
     sqlite3 *db;
     sqlite3_stmt *st = NULL;
-    int rc = prep(s,
-                  "SELECT id, incident_id, person_id, contact_id, reason, status, queued_at "
-                  "FROM survey_queue WHERE (?1 IS NULL OR status = ?1) ORDER BY queued_at, id",
-                  &db, &st, err);
+    int rc = sqlite_prep_once(
+        s,
+        "SELECT id, incident_id, person_id, contact_id, reason, status, queued_at "
+        "FROM survey_queue WHERE (?1 IS NULL OR status = ?1) ORDER BY queued_at, id",
+        &db, &st, err);
     if (rc != FC_OK)
         return rc;
-    bind_text(st, 1, status);
+    sqlite_bind_text_copy(st, 1, status);
     return read_rows(db, st, sizeof(**out), survey_row, a, (void **)out, n, "survey_queue list",
                      err);
 }
@@ -992,7 +959,7 @@ int sqlite_survey_queue_list(struct store *s, const char *status, struct arena *
 static void time_row(struct arena *a, sqlite3_stmt *st, void *out)
 {
     (void)a;
-    *(fc_time_t *)out = col_i64(st, 0);
+    *(fc_time_t *)out = sqlite_col_id(st, 0);
 }
 
 int sqlite_history_caller_contacts(struct store *s, fc_id_t person_id, fc_time_t from, fc_time_t to,
@@ -1002,17 +969,18 @@ int sqlite_history_caller_contacts(struct store *s, fc_id_t person_id, fc_time_t
     sqlite3 *db;
     sqlite3_stmt *st = NULL;
     /* merged persons count as the person they were merged into */
-    int rc = prep(s,
-                  "SELECT c.received_at FROM contact c JOIN person p ON p.id = c.caller_person_id "
-                  "WHERE (p.id = ?1 OR p.merged_into = ?1) AND c.received_at >= ?2 "
-                  "AND c.received_at < ?3 AND c.id IS NOT ?4 ORDER BY c.received_at",
-                  &db, &st, err);
+    int rc = sqlite_prep_once(
+        s,
+        "SELECT c.received_at FROM contact c JOIN person p ON p.id = c.caller_person_id "
+        "WHERE (p.id = ?1 OR p.merged_into = ?1) AND c.received_at >= ?2 "
+        "AND c.received_at < ?3 AND c.id IS NOT ?4 ORDER BY c.received_at",
+        &db, &st, err);
     if (rc != FC_OK)
         return rc;
     sqlite3_bind_int64(st, 1, person_id);
     sqlite3_bind_int64(st, 2, from);
     sqlite3_bind_int64(st, 3, to);
-    bind_id(st, 4, exclude_contact);
+    sqlite_bind_id(st, 4, exclude_contact);
     return read_rows(db, st, sizeof(**out), time_row, a, (void **)out, n, "history contacts", err);
 }
 
@@ -1022,17 +990,17 @@ int sqlite_history_person_incidents(struct store *s, fc_id_t person_id, const ch
 {
     sqlite3 *db;
     sqlite3_stmt *st = NULL;
-    int rc = prep(s,
-                  "SELECT DISTINCT i.id, i.created_at FROM incident i "
-                  "JOIN incident_person ip ON ip.incident_id = i.id "
-                  "JOIN person p ON p.id = ip.person_id "
-                  "WHERE (p.id = ?1 OR p.merged_into = ?1) AND ip.role = ?2 "
-                  "AND i.created_at >= ?3 AND i.created_at < ?4 ORDER BY i.created_at",
-                  &db, &st, err);
+    int rc = sqlite_prep_once(s,
+                              "SELECT DISTINCT i.id, i.created_at FROM incident i "
+                              "JOIN incident_person ip ON ip.incident_id = i.id "
+                              "JOIN person p ON p.id = ip.person_id "
+                              "WHERE (p.id = ?1 OR p.merged_into = ?1) AND ip.role = ?2 "
+                              "AND i.created_at >= ?3 AND i.created_at < ?4 ORDER BY i.created_at",
+                              &db, &st, err);
     if (rc != FC_OK)
         return rc;
     sqlite3_bind_int64(st, 1, person_id);
-    bind_text(st, 2, role);
+    sqlite_bind_text_copy(st, 2, role);
     sqlite3_bind_int64(st, 3, from);
     sqlite3_bind_int64(st, 4, to);
     struct vec v = { .size = sizeof(fc_time_t) };
@@ -1040,7 +1008,7 @@ int sqlite_history_person_incidents(struct store *s, fc_id_t person_id, const ch
         fc_time_t *p = vec_push(&v);
         if (p == NULL)
             break;
-        *p = col_i64(st, 1);
+        *p = sqlite_col_id(st, 1);
     }
     sqlite3_finalize(st);
     if (rc != SQLITE_DONE) {
@@ -1054,12 +1022,12 @@ int sqlite_history_person_incidents(struct store *s, fc_id_t person_id, const ch
 static void place_row(struct arena *a, sqlite3_stmt *st, void *out)
 {
     struct history_place_row *r = out;
-    r->incident_id = col_i64(st, 0);
-    r->at = col_i64(st, 1);
-    r->location_key = col_text(a, st, 2);
+    r->incident_id = sqlite_col_id(st, 0);
+    r->at = sqlite_col_id(st, 1);
+    r->location_key = sqlite_col_text(st, 2, a);
     r->uprn = NULL;
-    r->lat = col_real_or_nan(st, 3);
-    r->lon = col_real_or_nan(st, 4);
+    r->lat = sqlite_col_double(st, 3);
+    r->lon = sqlite_col_double(st, 4);
 }
 
 int sqlite_history_place_incidents(struct store *s, const char *location_key, double lat_min,
@@ -1070,18 +1038,19 @@ int sqlite_history_place_incidents(struct store *s, const char *location_key, do
     sqlite3 *db;
     sqlite3_stmt *st = NULL;
     bool has_box = !isnan(lat_min) && !isnan(lat_max) && !isnan(lon_min) && !isnan(lon_max);
-    int rc = prep(s,
-                  "SELECT id, created_at, location_key, lat, lon FROM incident "
-                  "WHERE created_at >= ?1 AND created_at < ?2 AND id IS NOT ?3 AND ("
-                  "(?4 IS NOT NULL AND location_key = ?4) OR (?5 IS NOT NULL AND lat BETWEEN ?5 "
-                  "AND ?6 AND lon BETWEEN ?7 AND ?8)) ORDER BY created_at",
-                  &db, &st, err);
+    int rc = sqlite_prep_once(
+        s,
+        "SELECT id, created_at, location_key, lat, lon FROM incident "
+        "WHERE created_at >= ?1 AND created_at < ?2 AND id IS NOT ?3 AND ("
+        "(?4 IS NOT NULL AND location_key = ?4) OR (?5 IS NOT NULL AND lat BETWEEN ?5 "
+        "AND ?6 AND lon BETWEEN ?7 AND ?8)) ORDER BY created_at",
+        &db, &st, err);
     if (rc != FC_OK)
         return rc;
     sqlite3_bind_int64(st, 1, from);
     sqlite3_bind_int64(st, 2, to);
-    bind_id(st, 3, exclude_incident);
-    bind_text(st, 4, location_key != NULL && location_key[0] ? location_key : NULL);
+    sqlite_bind_id(st, 3, exclude_incident);
+    sqlite_bind_text_copy(st, 4, location_key != NULL && location_key[0] ? location_key : NULL);
     if (has_box) {
         sqlite3_bind_double(st, 5, lat_min);
         sqlite3_bind_double(st, 6, lat_max);
@@ -1094,11 +1063,11 @@ int sqlite_history_place_incidents(struct store *s, const char *location_key, do
 static void complaint_row(struct arena *a, sqlite3_stmt *st, void *out)
 {
     struct history_complaint_row *r = out;
-    r->contact_id = col_i64(st, 0);
-    r->person_id = col_i64(st, 1);
-    r->problem_key = col_text(a, st, 2);
-    r->at = col_i64(st, 3);
-    r->behaviour_at = col_i64(st, 4);
+    r->contact_id = sqlite_col_id(st, 0);
+    r->person_id = sqlite_col_id(st, 1);
+    r->problem_key = sqlite_col_text(st, 2, a);
+    r->at = sqlite_col_id(st, 3);
+    r->behaviour_at = sqlite_col_id(st, 4);
     r->is_hate = sqlite3_column_int(st, 5) != 0;
 }
 
@@ -1109,24 +1078,25 @@ int sqlite_history_complaints(struct store *s, fc_id_t person_id, const char *pr
 {
     sqlite3 *db;
     sqlite3_stmt *st = NULL;
-    int rc = prep(s,
-                  "SELECT c.id, coalesce(p.merged_into, c.caller_person_id), i.location_key, "
-                  "c.received_at, i.occurred_at, "
-                  "(i.incident_type = 'hate_motivated' OR EXISTS (SELECT 1 FROM incident_person ip "
-                  "WHERE ip.incident_id = i.id AND ip.is_hate_strand = 1)) "
-                  "FROM contact c LEFT JOIN incident i ON i.id = c.incident_id "
-                  "LEFT JOIN person p ON p.id = c.caller_person_id "
-                  "WHERE c.received_at >= ?1 AND c.received_at < ?2 AND c.id IS NOT ?3 AND ("
-                  "(?4 IS NOT NULL AND (p.id = ?4 OR p.merged_into = ?4)) OR "
-                  "(?5 IS NOT NULL AND i.location_key = ?5)) ORDER BY c.received_at, c.id",
-                  &db, &st, err);
+    int rc = sqlite_prep_once(
+        s,
+        "SELECT c.id, coalesce(p.merged_into, c.caller_person_id), i.location_key, "
+        "c.received_at, i.occurred_at, "
+        "(i.incident_type = 'hate_motivated' OR EXISTS (SELECT 1 FROM incident_person ip "
+        "WHERE ip.incident_id = i.id AND ip.is_hate_strand = 1)) "
+        "FROM contact c LEFT JOIN incident i ON i.id = c.incident_id "
+        "LEFT JOIN person p ON p.id = c.caller_person_id "
+        "WHERE c.received_at >= ?1 AND c.received_at < ?2 AND c.id IS NOT ?3 AND ("
+        "(?4 IS NOT NULL AND (p.id = ?4 OR p.merged_into = ?4)) OR "
+        "(?5 IS NOT NULL AND i.location_key = ?5)) ORDER BY c.received_at, c.id",
+        &db, &st, err);
     if (rc != FC_OK)
         return rc;
     sqlite3_bind_int64(st, 1, from);
     sqlite3_bind_int64(st, 2, to);
-    bind_id(st, 3, exclude_contact);
-    bind_id(st, 4, person_id);
-    bind_text(st, 5, problem_key != NULL && problem_key[0] ? problem_key : NULL);
+    sqlite_bind_id(st, 3, exclude_contact);
+    sqlite_bind_id(st, 4, person_id);
+    sqlite_bind_text_copy(st, 5, problem_key != NULL && problem_key[0] ? problem_key : NULL);
     return read_rows(db, st, sizeof(**out), complaint_row, a, (void **)out, n, "history complaints",
                      err);
 }

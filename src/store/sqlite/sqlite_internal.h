@@ -183,6 +183,18 @@ int sqlite_latest_version(void);
 int sqlite_bind_text(sqlite3_stmt *st, int i, const char *v);
 int sqlite_bind_id(sqlite3_stmt *st, int i, fc_id_t v);
 int sqlite_bind_double(sqlite3_stmt *st, int i, double v);
+
+/*
+ * Statements prepared per call (the call-handling and case paths, a few writes per
+ * contact): the caller finalizes the statement, or hands it to sqlite_finish.
+ */
+int sqlite_prep_once(struct store *s, const char *sql, sqlite3 **db, sqlite3_stmt **st,
+                     struct fc_err *err);
+/* Binds a copy of v (SQLITE_TRANSIENT), or NULL when v is NULL. */
+int sqlite_bind_text_copy(sqlite3_stmt *st, int i, const char *v);
+/* Steps a write to completion, finalizes it and maps the result ("what" names it). */
+int sqlite_finish(sqlite3 *db, sqlite3_stmt *st, const char *what, struct fc_err *err);
+
 /* Column helpers: copies into the arena; NULL stays NULL (or 0, NaN). */
 char *sqlite_col_text(sqlite3_stmt *st, int i, struct arena *a);
 fc_id_t sqlite_col_id(sqlite3_stmt *st, int i);

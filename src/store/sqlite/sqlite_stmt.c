@@ -268,3 +268,30 @@ void sqlite_read_end(struct sqlite_conn *c, bool own)
         sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
         sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
 }
+
+int sqlite_prep_once(struct store *s, const char *sql, sqlite3 **db, sqlite3_stmt **st,
+                     struct fc_err *err)
+{
+    struct sqlite_conn *c;
+    int rc = sqlite_conn_get((struct sqlite_store *)s, &c, err);
+    if (rc != FC_OK)
+        return rc;
+    *db = c->db;
+    int src = sqlite3_prepare_v2(c->db, sql, -1, st, NULL);
+    if (src != SQLITE_OK)
+        return sqlite_status(c->db, src, "prepare statement", err);
+    return FC_OK;
+}
+
+int sqlite_bind_text_copy(sqlite3_stmt *st, int i, const char *v)
+{
+    return v ? sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT) : sqlite3_bind_null(st, i);
+}
+
+int sqlite_finish(sqlite3 *db, sqlite3_stmt *st, const char *what, struct fc_err *err)
+{
+    int rc = sqlite3_step(st);
+    int status = sqlite_status(db, rc, what, err); /* DONE and ROW map to FC_OK */
+    sqlite3_finalize(st);
+    return status;
+}
