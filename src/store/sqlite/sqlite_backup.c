@@ -142,7 +142,11 @@ int sqlite_restore(struct store *s, const char *src_path, struct fc_err *err)
         goto out;
     }
     sqlite_conn_finalize(c); /* the schema is about to change under the cached statements */
+    rc = sqlite_writer_acquire(c, err); /* this process's writers wait for the restore */
+    if (rc != FC_OK)
+        goto out;
     rc = copy_db(c->db, src, "restore", err);
+    sqlite_writer_release(c);
     if (rc == FC_OK)
         rc = integrity(c->db, false, "restore", err);
     if (rc == FC_OK)

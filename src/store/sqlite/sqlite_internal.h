@@ -7,6 +7,15 @@
  * is never used by two threads at once. Transactions nest through txn_depth: the outermost
  * level is BEGIN IMMEDIATE (so a writer takes SQLite's write lock up front and never
  * deadlocks on upgrade), inner levels are SAVEPOINTs.
+ *
+ * Writers queue on the store's writer_lock before SQLite's write lock: SQLite allows one
+ * writer at a time anyway, and a writer that finds the database locked sleeps in its busy
+ * handler on a back-off schedule (up to 100 ms a sleep) instead of waking when the lock
+ * is free, which gave the long latency tail under HTTP load. The mutex is taken by the
+ * outermost sqlite_tx_begin and by single writes outside a transaction, and held until
+ * the COMMIT or ROLLBACK, never across a return to the caller otherwise. Readers take no
+ * lock (WAL: they read a snapshot while the writer writes). Other processes on the same
+ * file (the CLI beside a server) still meet SQLite's own lock and busy timeout.
  */
 #ifndef FC_STORE_SQLITE_INTERNAL_H
 #define FC_STORE_SQLITE_INTERNAL_H
@@ -17,6 +26,8 @@
 #include "store/store.h"
 
 #define SQLITE_MAX_STMTS 128
+/* How long a writer waits for another (SQLite's busy timeout and the writer mutex). */
+#define SQLITE_BUSY_TIMEOUT_MS 10000
 
 /* One slot per cached statement; each sqlite_<entity>.c uses its own range. */
 enum sqlite_slot {
@@ -112,6 +123,7 @@ struct sqlite_conn {
     struct sqlite_store *owner;
     struct sqlite_conn *next_all;          /* every connection, for close */
     int txn_depth;                         /* 0 outside a transaction */
+    bool writer_held;                      /* this thread holds owner->writer_lock */
     sqlite3_stmt *stmts[SQLITE_MAX_STMTS]; /* indexed by enum sqlite_slot */
 };
 
@@ -121,6 +133,7 @@ struct sqlite_store {
     pthread_key_t conn_key;
     pthread_mutex_t conns_lock; /* guards all_conns */
     struct sqlite_conn *all_conns;
+    pthread_mutex_t writer_lock; /* one writing transaction at a time (see DESIGN above) */
 };
 
 /* The calling thread's connection, opened on first use. */
@@ -160,6 +173,13 @@ struct sqlite_ref {
  */
 int sqlite_ref_explain(struct sqlite_conn *c, const struct sqlite_ref *refs, size_t n,
                        const char *what, struct fc_err *err);
+
+/*
+ * The store's writer mutex for c's thread: waits up to the busy timeout, then fails with
+ * FC_EUNAVAIL ("database busy"). sqlite_writer_release does nothing when not held.
+ */
+int sqlite_writer_acquire(struct sqlite_conn *c, struct fc_err *err);
+void sqlite_writer_release(struct sqlite_conn *c);
 
 /* Nested transactions on the thread's connection (see DESIGN above). */
 int sqlite_tx_begin(struct sqlite_conn *c, struct fc_err *err);

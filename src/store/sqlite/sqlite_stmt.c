@@ -2,9 +2,11 @@
  * store/sqlite/sqlite_stmt.c: the per-connection prepared statement cache, nested
  * transactions, error mapping and binding helpers shared by the entity files.
  */
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "store/sqlite/sqlite_internal.h"
 
@@ -111,13 +113,60 @@ int sqlite_status(sqlite3 *db, int rc, const char *what, struct fc_err *err)
     }
 }
 
+int sqlite_writer_acquire(struct sqlite_conn *c, struct fc_err *err)
+{
+    if (c->writer_held)
+        return FC_OK;
+    struct sqlite_store *ss = c->owner;
+    int rc = pthread_mutex_trylock(&ss->writer_lock);
+    if (rc == EBUSY) {
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_sec += SQLITE_BUSY_TIMEOUT_MS / 1000;
+        until.tv_nsec += (long)(SQLITE_BUSY_TIMEOUT_MS % 1000) * 1000000L;
+        if (until.tv_nsec >= 1000000000L) {
+            until.tv_sec++;
+            until.tv_nsec -= 1000000000L;
+        }
+        rc = pthread_mutex_timedlock(&ss->writer_lock, &until);
+    }
+    if (rc != 0)
+        return err_set(err, FC_EUNAVAIL, "", "begin transaction: database busy, try again");
+    c->writer_held = true;
+    return FC_OK;
+}
+
+void sqlite_writer_release(struct sqlite_conn *c)
+{
+    if (!c->writer_held)
+        return;
+    c->writer_held = false;
+    pthread_mutex_unlock(&c->owner->writer_lock);
+}
+
+/* A write outside any transaction is a transaction of its own: it queues like one. */
+static bool needs_writer(const struct sqlite_conn *c, sqlite3_stmt *st)
+{
+    return c->txn_depth == 0 && !c->writer_held && !sqlite3_stmt_readonly(st);
+}
+
 int sqlite_exec_stmt(struct sqlite_conn *c, sqlite3_stmt *st, const char *what, struct fc_err *err)
 {
+    bool lock = needs_writer(c, st);
+    if (lock) {
+        int lrc = sqlite_writer_acquire(c, err);
+        if (lrc != FC_OK) {
+            sqlite3_reset(st);
+            return lrc;
+        }
+    }
     int rc = sqlite3_step(st);
     int status = rc == SQLITE_DONE || rc == SQLITE_ROW
                      ? FC_OK
                      : sqlite_status(c->db, sqlite3_extended_errcode(c->db), what, err);
     sqlite3_reset(st);
+    if (lock)
+        sqlite_writer_release(c);
     return status;
 }
 
@@ -161,7 +210,12 @@ int sqlite_tx_begin(struct sqlite_conn *c, struct fc_err *err)
 {
     int rc;
     if (c->txn_depth == 0) {
+        rc = sqlite_writer_acquire(c, err);
+        if (rc != FC_OK)
+            return rc;
         rc = exec_sql(c, "BEGIN IMMEDIATE", "begin transaction", err);
+        if (rc != FC_OK)
+            sqlite_writer_release(c);
     } else {
         char sql[48];
         snprintf(sql, sizeof(sql), "SAVEPOINT fc_%d", c->txn_depth);
@@ -179,13 +233,11 @@ int sqlite_tx_end(struct sqlite_conn *c, int rc, struct fc_err *err)
     c->txn_depth--;
     char sql[80];
     if (c->txn_depth == 0) {
-        if (rc == FC_OK) {
+        if (rc == FC_OK)
             rc = exec_sql(c, "COMMIT", "commit", err);
-            if (rc == FC_OK)
-                return FC_OK;
-        }
-        if (!sqlite3_get_autocommit(c->db))
+        if (rc != FC_OK && !sqlite3_get_autocommit(c->db))
             sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+        sqlite_writer_release(c);
         return rc;
     }
     if (rc == FC_OK) {
@@ -269,6 +321,13 @@ void sqlite_read_end(struct sqlite_conn *c, bool own)
         sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
+/*
+ * The connection sqlite_prep_once last handed out on this thread: sqlite_finish gets only
+ * the sqlite3 handle, and finds the connection (for the writer mutex) through this.
+ */
+static _Thread_local struct sqlite_conn *prep_conn;
+static _Thread_local sqlite3 *prep_db; /* prep_conn->db, compared without following prep_conn */
+
 int sqlite_prep_once(struct store *s, const char *sql, sqlite3 **db, sqlite3_stmt **st,
                      struct fc_err *err)
 {
@@ -277,6 +336,8 @@ int sqlite_prep_once(struct store *s, const char *sql, sqlite3 **db, sqlite3_stm
     if (rc != FC_OK)
         return rc;
     *db = c->db;
+    prep_conn = c;
+    prep_db = c->db;
     int src = sqlite3_prepare_v2(c->db, sql, -1, st, NULL);
     if (src != SQLITE_OK)
         return sqlite_status(c->db, src, "prepare statement", err);
@@ -290,8 +351,19 @@ int sqlite_bind_text_copy(sqlite3_stmt *st, int i, const char *v)
 
 int sqlite_finish(sqlite3 *db, sqlite3_stmt *st, const char *what, struct fc_err *err)
 {
+    struct sqlite_conn *c = prep_db == db ? prep_conn : NULL;
+    bool lock = c != NULL && needs_writer(c, st);
+    if (lock) {
+        int lrc = sqlite_writer_acquire(c, err);
+        if (lrc != FC_OK) {
+            sqlite3_finalize(st);
+            return lrc;
+        }
+    }
     int rc = sqlite3_step(st);
     int status = sqlite_status(db, rc, what, err); /* DONE and ROW map to FC_OK */
     sqlite3_finalize(st);
+    if (lock)
+        sqlite_writer_release(c);
     return status;
 }

@@ -16,13 +16,14 @@
 #include "util/assets.h"
 #include "util/log.h"
 
-#define BUSY_TIMEOUT_MS 10000
-
 static void conn_destroy(void *p)
 {
     struct sqlite_conn *c = p;
     if (c == NULL)
         return;
+    if (c->txn_depth > 0 && !sqlite3_get_autocommit(c->db))
+        sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+    sqlite_writer_release(c);
     sqlite_conn_finalize(c);
     sqlite3_close_v2(c->db);
     free(c);
@@ -64,7 +65,7 @@ static int conn_open(struct sqlite_store *ss, struct sqlite_conn **out, struct f
         return FC_EUNAVAIL;
     }
     sqlite3_extended_result_codes(c->db, 1);
-    sqlite3_busy_timeout(c->db, BUSY_TIMEOUT_MS);
+    sqlite3_busy_timeout(c->db, SQLITE_BUSY_TIMEOUT_MS);
     static const char *pragmas = "PRAGMA journal_mode=WAL;"
                                  "PRAGMA synchronous=FULL;"
                                  "PRAGMA foreign_keys=ON;"
@@ -131,9 +132,15 @@ static int migrate_step(struct sqlite_conn *c, int next, const struct asset *m, 
     char *msg = NULL;
     int version = 0;
     *applied = false;
-    if (sqlite3_exec(c->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
-        return sqlite_status(c->db, sqlite3_extended_errcode(c->db), "migrate", err);
-    int rc = sqlite_user_version(c->db, &version, err);
+    int rc = sqlite_writer_acquire(c, err);
+    if (rc != FC_OK)
+        return rc;
+    if (sqlite3_exec(c->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
+        rc = sqlite_status(c->db, sqlite3_extended_errcode(c->db), "migrate", err);
+        sqlite_writer_release(c);
+        return rc;
+    }
+    rc = sqlite_user_version(c->db, &version, err);
     if (rc != FC_OK || version >= next)
         goto out;
     char *sql;
@@ -155,6 +162,7 @@ out:
         rc = sqlite_status(c->db, sqlite3_extended_errcode(c->db), "migrate", err);
     if (rc != FC_OK && !sqlite3_get_autocommit(c->db))
         sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+    sqlite_writer_release(c);
     return rc;
 }
 
@@ -254,6 +262,7 @@ static void sqlite_close(struct store *s)
     pthread_setspecific(ss->conn_key, NULL);
     pthread_key_delete(ss->conn_key);
     pthread_mutex_destroy(&ss->conns_lock);
+    pthread_mutex_destroy(&ss->writer_lock);
     free(ss->path);
     free(ss);
 }
@@ -342,6 +351,7 @@ int store_sqlite_open(const char *path, struct store **out, struct fc_err *err)
     /* a thread's connection closes when the thread ends (conn_release) or at store_close */
     pthread_key_create(&ss->conn_key, conn_release);
     pthread_mutex_init(&ss->conns_lock, NULL);
+    pthread_mutex_init(&ss->writer_lock, NULL);
     ss->base.ops = &sqlite_ops;
     struct sqlite_conn *c;
     int rc = sqlite_conn_get(ss, &c, err);

@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h> /* after the headers it needs */
 
@@ -553,6 +554,81 @@ static void test_concurrent_writers_from_two_threads(void **state)
     assert_int_equal(events, 200);
 }
 
+/* Leaves the store in every state a writer can end in: committed, rolled back after a
+ * failed insert, and a thread that ends with its transaction still open. */
+static void *awkward_writer_main(void *p)
+{
+    struct writer *wr = p;
+    struct fc_err err = { 0 };
+    struct contact bad = { .channel = CHANNEL_ONLINE,
+                           .received_at = 1700000000,
+                           .org_id = wr->w->org,
+                           .caller_person_id = 987654 }; /* no such person */
+    if (store_txn_begin(wr->s, &err) != FC_OK)
+        wr->failures++;
+    if (store_contact_insert(wr->s, &bad, NULL, &err) == FC_OK) /* must fail */
+        wr->failures++;
+    store_txn_rollback(wr->s);
+    if (store_contact_insert(wr->s, &bad, NULL, &err) == FC_OK) /* outside a transaction */
+        wr->failures++;
+    struct audit_event ev = { .action = AUDIT_CONSULT,
+                              .object_type = "person",
+                              .object_id = wr->w->person };
+    if (store_audit_append(wr->s, &ev, &err) != FC_OK)
+        wr->failures++;
+    if (store_txn_begin(wr->s, &err) != FC_OK) /* and never committed */
+        wr->failures++;
+    return NULL;
+}
+
+static double seconds_since(const struct timespec *t0)
+{
+    struct timespec t1;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+/* Writers queue for one another (SQLite: the store's writer mutex); whatever way a writer
+ * ends, the next one gets in at once rather than after the busy timeout (10 s). */
+static void test_writer_queue_is_released_however_a_writer_ends(void **state)
+{
+    struct store_fixture *f = FIX(state);
+    struct store *s = f->store;
+    if (f->path[0] == '\0')
+        skip();
+    struct world w;
+    seed(s, &w);
+    struct fc_err err = { 0 };
+    struct writer aw = { s, &w, 1, 0 };
+    pthread_t t;
+    assert_int_equal(pthread_create(&t, NULL, awkward_writer_main, &aw), 0);
+    pthread_join(t, NULL); /* the thread ended inside its transaction: rolled back */
+    assert_int_equal(aw.failures, 0);
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    struct writer wr[4] = { { s, &w, 25, 0 }, { s, &w, 25, 0 }, { s, &w, 25, 0 },
+                            { s, &w, 25, 0 } };
+    pthread_t ts[4];
+    assert_int_equal(store_txn_begin(s, &err), FC_OK); /* the others queue behind this one */
+    for (int i = 0; i < 4; i++)
+        assert_int_equal(pthread_create(&ts[i], NULL, writer_main, &wr[i]), 0);
+    struct timespec pause = { 0, 200 * 1000 * 1000 };
+    nanosleep(&pause, NULL);
+    assert_int_equal(store_txn_commit(s, &err), FC_OK);
+    for (int i = 0; i < 4; i++)
+        pthread_join(ts[i], NULL);
+    assert_true(seconds_since(&t0) < 8.0); /* nobody waited out the busy timeout */
+    for (int i = 0; i < 4; i++)
+        assert_int_equal(wr[i].failures, 0);
+    size_t count;
+    assert_int_equal(store_contact_count(s, &(struct contact_query){ 0 }, &count, &err), FC_OK);
+    assert_int_equal(count, 100);
+    int64_t bad, events;
+    assert_int_equal(store_audit_verify(s, &bad, &events, &err), FC_OK);
+    assert_int_equal(bad, 0);
+    assert_int_equal(events, 101); /* the awkward writer's one committed event and 100 */
+}
+
 static void test_backup_while_a_writer_runs_is_consistent(void **state)
 {
     struct store_fixture *f = FIX(state);
@@ -659,6 +735,8 @@ int main(int argc, char **argv)
                                         fixture_teardown),
         cmocka_unit_test_setup_teardown(test_concurrent_writers_from_two_threads, fixture_setup,
                                         fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_writer_queue_is_released_however_a_writer_ends,
+                                        fixture_setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(test_backup_while_a_writer_runs_is_consistent,
                                         fixture_setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(test_backup_restore_round_trip, fixture_setup,
