@@ -15,7 +15,8 @@ static const char *const nsir_categories[] = { "personal", "nuisance", "environm
 static const char *const incident_statuses[] = { "open", "closed" };
 static const char *const person_roles[] = { "caller", "victim", "witness", "suspect" };
 static const char *const audit_actions[] = { "collect", "alter", "consult", "disclose", "combine",
-                                             "erase",   "login", "export",  "config" };
+                                             "erase",   "login", "export",  "config",
+                                             "break_glass" };
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 

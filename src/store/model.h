@@ -218,6 +218,7 @@ enum audit_action {
     AUDIT_LOGIN,
     AUDIT_EXPORT,
     AUDIT_CONFIG,
+    AUDIT_BREAK_GLASS, /* a supervisor's override of a sharing refusal (migration 0007) */
 };
 
 struct audit_event {

@@ -150,6 +150,26 @@ struct survey_rates {
     int64_t not_eligible; /* surveyed within the configured period already */
 };
 
+/* ---- security and data protection (issue 8; sqlite_security.c, migration 0007) ---- */
+
+/* A supervisor's time-limited override of a sharing refusal on one record. */
+struct break_glass_rec {
+    fc_id_t id;
+    fc_id_t user_id;
+    const char *object_type; /* "person", "incident" or "case" */
+    fc_id_t object_id;
+    const char *reason;      /* stated, 1..500 characters */
+    fc_time_t granted_at, expires_at;
+};
+
+/* What anonymising one person removed (retention). */
+struct retention_person_counts {
+    size_t persons;     /* the person and any merged into them */
+    size_t identifiers; /* name, date of birth, phone, email and address rows deleted */
+    size_t contacts;    /* contacts they made whose caller details were cleared */
+    size_t flags;       /* withdrawn flags whose reason and agency details were cleared */
+};
+
 struct store_ops {
     const char *name; /* "sqlite" or "pg", for logs */
 
@@ -499,6 +519,40 @@ struct store_ops {
                              fc_id_t *out_queue_id, struct fc_err *err);
     int (*survey_response_insert)(struct store *s, const struct survey_answers *r, fc_id_t *out,
                                   struct fc_err *err);
+    /* ---- security and data protection (sqlite_security.c, migration 0007) ---- */
+    int (*break_glass_insert)(struct store *s, const struct break_glass_rec *g, fc_id_t *out,
+                              struct fc_err *err);
+    /* The latest expiry of the user's grants on the record still in force at `now`, or 0. */
+    int (*break_glass_active)(struct store *s, fc_id_t user_id, const char *object_type,
+                              fc_id_t object_id, fc_time_t now, fc_time_t *out_expires,
+                              struct fc_err *err);
+    /* Grants made in [from, to) (0: unbounded), newest first. */
+    int (*break_glass_list)(struct store *s, fc_time_t from, fc_time_t to, struct arena *a,
+                            struct break_glass_rec **out, size_t *n, struct fc_err *err);
+    /* Records TOTP time step `step` as used by the user; FC_ECONFLICT when that step or a
+     * later one was already used (a code is good once). */
+    int (*user_totp_step_use)(struct store *s, fc_id_t user_id, int64_t step,
+                              struct fc_err *err);
+    /*
+     * Persons due for anonymisation: not merged into another, not yet anonymised, whose last
+     * activity (the person, any identifier, a contact they made, an incident naming them, a
+     * flag on them, a case they are a party to, counting persons merged into them) was
+     * before `before`, and who have no flag in force, open incident or open case. Id order.
+     */
+    int (*retention_persons_due)(struct store *s, fc_time_t before, struct arena *a,
+                                 fc_id_t **out, size_t *n, struct fc_err *err);
+    /* Deletes the person's identifiers (and those of persons merged into them), clears the
+     * caller details and match snapshot of their contacts and the reason and agency
+     * details of their withdrawn flags, and marks them anonymised at `at`. */
+    int (*retention_person_anonymise)(struct store *s, fc_id_t person_id, fc_time_t at,
+                                      struct retention_person_counts *out, struct fc_err *err);
+    /* Closed incidents, closed before `before`, not anonymised, on no open case. Id order. */
+    int (*retention_incidents_due)(struct store *s, fc_time_t before, struct arena *a,
+                                   fc_id_t **out, size_t *n, struct fc_err *err);
+    /* Clears an incident's description and exact location (the LSOA, category, type and
+     * dates stay for statistics) and marks it anonymised at `at`. */
+    int (*retention_incident_anonymise)(struct store *s, fc_id_t incident_id, fc_time_t at,
+                                        struct fc_err *err);
 };
 
 struct store {
@@ -935,6 +989,55 @@ static inline int store_history_complaints(struct store *s, fc_id_t person_id,
 {
     return STORE_CALL(s, history_complaints, person_id, problem_key, from, to, exclude_contact, a,
                       out, n, err);
+}
+
+/* ---- security and data protection wrappers ---- */
+static inline int store_break_glass_insert(struct store *s, const struct break_glass_rec *g,
+                                           fc_id_t *out, struct fc_err *err)
+{
+    return STORE_CALL(s, break_glass_insert, g, out, err);
+}
+static inline int store_break_glass_active(struct store *s, fc_id_t user_id,
+                                           const char *object_type, fc_id_t object_id,
+                                           fc_time_t now, fc_time_t *out_expires,
+                                           struct fc_err *err)
+{
+    return STORE_CALL(s, break_glass_active, user_id, object_type, object_id, now, out_expires,
+                      err);
+}
+static inline int store_break_glass_list(struct store *s, fc_time_t from, fc_time_t to,
+                                         struct arena *a, struct break_glass_rec **out, size_t *n,
+                                         struct fc_err *err)
+{
+    return STORE_CALL(s, break_glass_list, from, to, a, out, n, err);
+}
+static inline int store_user_totp_step_use(struct store *s, fc_id_t user_id, int64_t step,
+                                           struct fc_err *err)
+{
+    return STORE_CALL(s, user_totp_step_use, user_id, step, err);
+}
+static inline int store_retention_persons_due(struct store *s, fc_time_t before, struct arena *a,
+                                              fc_id_t **out, size_t *n, struct fc_err *err)
+{
+    return STORE_CALL(s, retention_persons_due, before, a, out, n, err);
+}
+static inline int store_retention_person_anonymise(struct store *s, fc_id_t person_id,
+                                                   fc_time_t at,
+                                                   struct retention_person_counts *out,
+                                                   struct fc_err *err)
+{
+    return STORE_CALL(s, retention_person_anonymise, person_id, at, out, err);
+}
+static inline int store_retention_incidents_due(struct store *s, fc_time_t before,
+                                                struct arena *a, fc_id_t **out, size_t *n,
+                                                struct fc_err *err)
+{
+    return STORE_CALL(s, retention_incidents_due, before, a, out, n, err);
+}
+static inline int store_retention_incident_anonymise(struct store *s, fc_id_t incident_id,
+                                                     fc_time_t at, struct fc_err *err)
+{
+    return STORE_CALL(s, retention_incident_anonymise, incident_id, at, err);
 }
 
 #endif

@@ -331,4 +331,22 @@ int sqlite_survey_token_peek(struct store *s, const unsigned char token_hash[32]
 int sqlite_survey_response_insert(struct store *s, const struct survey_answers *r, fc_id_t *out,
                                   struct fc_err *err);
 
+/* security and data protection (sqlite_security.c, migration 0007) */
+int sqlite_break_glass_insert(struct store *s, const struct break_glass_rec *g, fc_id_t *out,
+                              struct fc_err *err);
+int sqlite_break_glass_active(struct store *s, fc_id_t user_id, const char *object_type,
+                              fc_id_t object_id, fc_time_t now, fc_time_t *out_expires,
+                              struct fc_err *err);
+int sqlite_break_glass_list(struct store *s, fc_time_t from, fc_time_t to, struct arena *a,
+                            struct break_glass_rec **out, size_t *n, struct fc_err *err);
+int sqlite_user_totp_step_use(struct store *s, fc_id_t user_id, int64_t step, struct fc_err *err);
+int sqlite_retention_persons_due(struct store *s, fc_time_t before, struct arena *a,
+                                 fc_id_t **out, size_t *n, struct fc_err *err);
+int sqlite_retention_person_anonymise(struct store *s, fc_id_t person_id, fc_time_t at,
+                                      struct retention_person_counts *out, struct fc_err *err);
+int sqlite_retention_incidents_due(struct store *s, fc_time_t before, struct arena *a,
+                                   fc_id_t **out, size_t *n, struct fc_err *err);
+int sqlite_retention_incident_anonymise(struct store *s, fc_id_t incident_id, fc_time_t at,
+                                        struct fc_err *err);
+
 #endif

@@ -340,6 +340,15 @@ static const struct store_ops sqlite_ops = {
     .survey_token_use = sqlite_survey_token_use,
     .survey_token_peek = sqlite_survey_token_peek,
     .survey_response_insert = sqlite_survey_response_insert,
+    /* security and data protection (sqlite_security.c) */
+    .break_glass_insert = sqlite_break_glass_insert,
+    .break_glass_active = sqlite_break_glass_active,
+    .break_glass_list = sqlite_break_glass_list,
+    .user_totp_step_use = sqlite_user_totp_step_use,
+    .retention_persons_due = sqlite_retention_persons_due,
+    .retention_person_anonymise = sqlite_retention_person_anonymise,
+    .retention_incidents_due = sqlite_retention_incidents_due,
+    .retention_incident_anonymise = sqlite_retention_incident_anonymise,
 };
 
 int store_sqlite_open(const char *path, struct store **out, struct fc_err *err)
