@@ -20,6 +20,10 @@ void ui_login_render(struct html *h, const char *csrf, const char *username, con
     ui_text_field(h, "password", "password", "Password", NULL, NULL, NULL, "autocomplete",
                   "current-password", "required", "", "autofocus",
                   username && *username ? "" : HTML_OMIT, NULL);
+    /* only accounts with the TOTP second factor on need it; the others leave it empty */
+    ui_text_field(h, "text", "totp", "One-time code (if your account uses one)", NULL, NULL,
+                  NULL, "autocomplete", "one-time-code", "inputmode", "numeric", "pattern",
+                  "[0-9]{6}", "maxlength", "6", NULL);
     html_open(h, "div", "class", "actions", NULL);
     html_elem(h, "button", "Sign in", "type", "submit", NULL);
     html_close(h, "div");

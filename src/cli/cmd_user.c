@@ -1,6 +1,7 @@
 /*
  * cli/cmd_user.c: `firstcontact user add` and `user passwd`: accounts with argon2id
- * password hashes (libsodium crypto_pwhash_str, interactive limits).
+ * password hashes (libsodium crypto_pwhash_str, interactive limits); `user totp-enable`
+ * and `user totp-disable`: the optional TOTP second factor of supervisors and admins.
  */
 #include <getopt.h>
 #include <sodium.h>
@@ -10,16 +11,22 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "domain/access/access.h"
 #include "util/timeutil.h"
+#include "util/totp.h"
 
 #define PASSWORD_MIN_CHARS 10
 
 static const char usage[] =
     "usage: firstcontact user add --org NAME --username NAME --role ROLE [options]\n"
-    "       firstcontact user passwd --username NAME [options]\n\n"
+    "       firstcontact user passwd --username NAME [options]\n"
+    "       firstcontact user totp-enable USERNAME [options]\n"
+    "       firstcontact user totp-disable USERNAME [options]\n\n"
     "Adds a user (or sets a user's password). The password comes from $FC_PASSWORD, or the\n"
     "first line of standard input with --password-stdin, or else a prompt on the terminal.\n"
-    "It is stored only as an argon2id hash and must be at least 10 characters.\n\n"
+    "It is stored only as an argon2id hash and must be at least 10 characters.\n"
+    "totp-enable gives a supervisor or admin a new TOTP secret (RFC 6238, 6 digits, 30 s)\n"
+    "and prints the otpauth:// URI for an authenticator app; sign-in then needs the code.\n\n"
     "options:\n"
     "  --org NAME          the user's organisation (must exist unless --create-org)\n"
     "  --create-org KIND   create the organisation if missing (force, district_council,\n"
@@ -160,6 +167,56 @@ out:
     return rc;
 }
 
+static int user_totp(struct store *s, const char *username, bool enable, struct fc_err *err)
+{
+    struct arena a;
+    struct user u;
+    char secret[TOTP_SECRET_CHARS + 1] = "";
+    char uri[512];
+    if (username == NULL)
+        return err_set(err, FC_EINVAL, "username", "give the username");
+    arena_init(&a, 0);
+    int rc = store_user_get_by_name(s, username, &a, &u, err);
+    if (rc == FC_OK && enable && !access_can_use_totp(u.role))
+        rc = err_set(err, FC_EINVAL, "role",
+                     "the TOTP second factor is for supervisors and admins; this user is %s",
+                     model_user_role_name(u.role));
+    if (rc == FC_OK && enable) {
+        totp_secret_new(secret);
+        if (!totp_uri("FirstContact", u.username, secret, uri, sizeof(uri)))
+            rc = err_set(err, FC_EINVAL, "username", "too long for an otpauth URI");
+    }
+    if (rc == FC_OK)
+        rc = store_txn_begin(s, err);
+    if (rc != FC_OK)
+        goto out;
+    u.mfa_secret = enable ? secret : NULL;
+    rc = store_user_update(s, &u, err);
+    struct audit_event ev = { .action = AUDIT_CONFIG,
+                              .object_type = "user",
+                              .object_id = u.id,
+                              .purpose = "user administration",
+                              .detail = enable ? "totp enabled (CLI)" : "totp disabled (CLI)" };
+    if (rc == FC_OK)
+        rc = store_audit_append(s, &ev, err);
+    if (rc == FC_OK)
+        rc = store_txn_commit(s, err);
+    else
+        store_txn_rollback(s);
+    if (rc == FC_OK && enable)
+        printf("TOTP enabled for %s. Add it to an authenticator app (as a QR code of this URI,\n"
+               "or by typing the secret), then sign in with the code it shows:\n%s\n"
+               "secret: %s\n",
+               username, uri, secret);
+    else if (rc == FC_OK)
+        printf("TOTP disabled for %s\n", username);
+out:
+    sodium_memzero(secret, sizeof(secret));
+    sodium_memzero(uri, sizeof(uri));
+    arena_free(&a);
+    return rc;
+}
+
 int cmd_user(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -211,8 +268,12 @@ int cmd_user(int argc, char **argv)
             }
         }
     }
-    if (optind != argc - 1 ||
-        (strcmp(argv[optind], "add") != 0 && strcmp(argv[optind], "passwd") != 0)) {
+    const char *verb = optind < argc ? argv[optind] : "";
+    bool is_totp = strcmp(verb, "totp-enable") == 0 || strcmp(verb, "totp-disable") == 0;
+    if (is_totp && optind == argc - 2)
+        ua.username = argv[optind + 1];
+    else if (optind != argc - 1 ||
+             (strcmp(verb, "add") != 0 && strcmp(verb, "passwd") != 0 && !is_totp)) {
         fputs(usage, stderr);
         return 2;
     }
@@ -226,7 +287,9 @@ int cmd_user(int argc, char **argv)
     struct store *s = NULL;
     int rc = cli_open_store(&cfg, &s, &err);
     if (rc == FC_OK)
-        rc = strcmp(argv[optind], "add") == 0 ? user_add(s, &ua, &err) : user_passwd(s, &ua, &err);
+        rc = is_totp ? user_totp(s, ua.username, strcmp(verb, "totp-enable") == 0, &err)
+             : strcmp(verb, "add") == 0 ? user_add(s, &ua, &err)
+                                        : user_passwd(s, &ua, &err);
     store_close(s);
     config_free(&cfg);
     return rc == FC_OK ? 0 : cli_fail("user", &err);

@@ -7,6 +7,11 @@
  * wrong password and gets the same answer, so neither timing nor text reveals which
  * accounts exist. Each sign-in starts a new session (the old one the client held, if any,
  * is deleted: rotation), and is audited as "login".
+ *
+ * A user with a TOTP secret (user totp-enable) must also send "totp", the six-digit code of
+ * the current 30-second step or one either side (RFC 6238 section 5.2). A code is good
+ * once: the store keeps the last step used and refuses it or an older one. A wrong or
+ * replayed code counts as a failed sign-in for the lockout; a missing one is only told.
  */
 #include <sodium.h>
 #include <string.h>
@@ -18,10 +23,12 @@
 #include "store/store.h"
 #include "util/log.h"
 #include "util/timeutil.h"
+#include "util/totp.h"
 
 static const struct api_field login_fields[] = {
     { "username", API_STRING, true, 100, NULL },
     { "password", API_STRING, true, 1000, NULL },
+    { "totp", API_STRING, false, 10, NULL },
     API_FIELDS_END,
 };
 
@@ -58,6 +65,37 @@ static int locked(struct http_req *req, unsigned secs)
     req->retry_after_s = secs;
     return err_set(&req->err, FC_EDENIED, "",
                    "too many failed sign-ins: try again in %u seconds", secs);
+}
+
+/* Checks the TOTP code of a user whose password was right (see the header comment). */
+static int second_factor(struct http_req *req, const struct user *u, const char *code,
+                         const char *user_key, const char *ip_key)
+{
+    struct fc_err e;
+    int64_t step = 0;
+    if (code == NULL || code[0] == '\0') {
+        req->problem_status = 401;
+        return err_set(&req->err, FC_EAUTH, "totp",
+                       "this account needs the one-time code from its authenticator app");
+    }
+    bool ok = totp_verify(u->mfa_secret, code, req->now, 1, &step);
+    int rc = ok ? req->app->store->ops->user_totp_step_use(req->app->store, u->id, step, &e)
+                : FC_EAUTH;
+    if (rc == FC_OK)
+        return FC_OK;
+    if (rc != FC_EAUTH && rc != FC_ECONFLICT) {
+        req->err = e;
+        return rc;
+    }
+    http_ratelimit_fail(req->app->limit_user, user_key, req->now);
+    http_ratelimit_fail(req->app->limit_ip, ip_key, req->now);
+    audit_login(req, u->id, rc == FC_ECONFLICT ? "failed: one-time code reused"
+                                               : "failed: one-time code wrong");
+    log_emit(LOG_INFO, "auth.totp_failed", "req=%s user=%lld", req->request_id, (long long)u->id);
+    req->problem_status = 401;
+    return err_set(&req->err, FC_EAUTH, "totp",
+                   rc == FC_ECONFLICT ? "this one-time code was already used: wait for the next"
+                                      : "the one-time code is wrong");
 }
 
 int http_auth_login(struct http_req *req, struct http_resp *resp)
@@ -103,6 +141,11 @@ int http_auth_login(struct http_req *req, struct http_resp *resp)
         log_emit(LOG_INFO, "auth.login_failed", "req=%s locked_s=%u", req->request_id,
                  lock_u > lock_ip ? lock_u : lock_ip);
         return err_set(&req->err, FC_EAUTH, "", "username or password is wrong");
+    }
+    if (u.mfa_secret != NULL && u.mfa_secret[0] != '\0') {
+        rc = second_factor(req, &u, api_input_str(in, "totp"), user_key, ip_key);
+        if (rc != FC_OK)
+            return rc;
     }
     http_ratelimit_reset(req->app->limit_user, user_key);
 

@@ -21,6 +21,18 @@
         box.focus();
     }
 
+    function body(form) {
+        var b = {
+            username: form.elements.username.value,
+            password: form.elements.password.value
+        };
+        var code = form.elements.totp ? form.elements.totp.value.replace(/\s+/g, "") : "";
+        if (code !== "") {
+            b.totp = code;
+        }
+        return b;
+    }
+
     document.addEventListener("DOMContentLoaded", function () {
         var form = document.getElementById("login-form");
         if (!form) {
@@ -34,10 +46,7 @@
                 method: "POST",
                 credentials: "same-origin",
                 headers: { "Content-Type": "application/json", Accept: "application/json" },
-                body: JSON.stringify({
-                    username: form.elements.username.value,
-                    password: form.elements.password.value
-                })
+                body: JSON.stringify(body(form))
             }).then(function (r) {
                 if (r.ok) {
                     window.location.assign("/");
@@ -46,13 +55,30 @@
                 button.disabled = false;
                 if (r.status === 429) {
                     show(form, "Too many failed sign-ins. Wait a few minutes and try again.");
-                } else if (r.status === 401) {
-                    show(form, "The username or password is wrong.");
-                } else {
-                    show(form, "Sign-in failed (" + r.status + "). Try again.");
+                    form.elements.password.value = "";
+                    return null;
                 }
-                form.elements.password.value = "";
-                return null;
+                if (r.status !== 401) {
+                    show(form, "Sign-in failed (" + r.status + "). Try again.");
+                    form.elements.password.value = "";
+                    return null;
+                }
+                return r.json().then(function (p) {
+                    if (p && p.field === "totp") {
+                        /* the password was right: keep it and ask for the code */
+                        show(form, p.detail || "Enter the one-time code from your app.");
+                        if (form.elements.totp) {
+                            form.elements.totp.value = "";
+                            form.elements.totp.focus();
+                        }
+                    } else {
+                        show(form, "The username or password is wrong.");
+                        form.elements.password.value = "";
+                    }
+                }, function () {
+                    show(form, "The username or password is wrong.");
+                    form.elements.password.value = "";
+                });
             }).catch(function () {
                 button.disabled = false;
                 show(form, "The server cannot be reached. Try again.");
