@@ -71,6 +71,12 @@ int api_partner_flags_reject(struct http_req *req, struct http_resp *resp);
 int api_reports_list(struct http_req *req, struct http_resp *resp);
 int api_reports_get(struct http_req *req, struct http_resp *resp);
 
+/* breakglass.c and audit.c: break the glass, the audit reports, subject access (issue 8) */
+int api_break_glass_create(struct http_req *req, struct http_resp *resp);
+int api_break_glass_list(struct http_req *req, struct http_resp *resp);
+int api_persons_audit(struct http_req *req, struct http_resp *resp);
+int api_users_audit(struct http_req *req, struct http_resp *resp);
+
 /* surveys.c (api_survey_form and _submit are the public one-time link) */
 int api_surveys_list(struct http_req *req, struct http_resp *resp);
 int api_surveys_screen(struct http_req *req, struct http_resp *resp);
@@ -102,7 +108,12 @@ int api_read_purpose(struct http_req *req, const struct contact *contact, const 
 
 /* How many of the viewer's organisation's contacts, incidents and flags name the person. */
 int api_person_own_links(struct http_req *req, fc_id_t person_id, size_t *out);
-/* FC_OK when domain/access lets the viewer see the person; FC_EDENIED naming "id" if not. */
+/* The level the viewer's break-the-glass grant in force on the record gives (view), or
+ * none; a store failure counts as none. */
+enum access_level api_break_glass_level(struct http_req *req, const char *object_type,
+                                        fc_id_t object_id);
+/* FC_OK when domain/access lets the viewer see the person, directly or under a
+ * break-the-glass grant in force; FC_EDENIED naming "id" if not. */
 int api_person_check_visible(struct http_req *req, fc_id_t person_id);
 
 /* Appends an audit event in the current transaction (or its own). */

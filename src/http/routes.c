@@ -33,6 +33,8 @@
 #define R_REPORTS (R_OF | R_SU | R_PO | HTTP_ROLE(ROLE_ANALYST))
 /* Staff who run the satisfaction survey by phone call-back. */
 #define R_SURVEYORS (R_CH | R_OF | R_SU)
+/* Audit reports (who looked at whom, break-the-glass events): supervisors and admins. */
+#define R_AUDITORS (R_SU | HTTP_ROLE(ROLE_ADMIN))
 
 const struct http_route http_routes[] = {
     { "GET", "/healthz", http_healthz, HTTP_ROLES_PUBLIC, "the process is up" },
@@ -191,6 +193,16 @@ const struct http_route http_routes[] = {
       "the survey's questions, for a valid one-time link" },
     { "POST", "/api/v1/survey/{token}", api_survey_submit, HTTP_ROLES_PUBLIC,
       "answer the survey through a one-time link" },
+
+    /* ---- security and data protection (issue 8; api/audit.c) ---- */
+    { "POST", "/api/v1/break-glass", api_break_glass_create, R_SUPERVISORS,
+      "break the glass: a supervisor opens one refused record for an hour, with a reason" },
+    { "GET", "/api/v1/break-glass", api_break_glass_list, R_AUDITORS,
+      "every break-the-glass override: who, which record, when and why" },
+    { "GET", "/api/v1/persons/{id}/audit", api_persons_audit, R_AUDITORS,
+      "who looked at this person: every audited view, search, export and change" },
+    { "GET", "/api/v1/users/{id}/audit", api_users_audit, R_AUDITORS,
+      "whose records this user looked at, and everything else they did" },
 
     { NULL, NULL, NULL, 0, NULL },
 };

@@ -25,6 +25,7 @@ ROLE_SETS = {
     "R_SUPERVISORS": ["supervisor"],
     "R_REPORTS": ["officer", "supervisor", "partner_officer", "analyst"],
     "R_SURVEYORS": ["call_handler", "officer", "supervisor"],
+    "R_AUDITORS": ["supervisor", "admin"],
 }
 
 

@@ -20,6 +20,7 @@
 #include <stddef.h>
 
 #include "store/model.h"
+#include "util/err.h"
 
 /* Who is asking: the signed-in user, their organisation and its kind. */
 struct access_viewer {
@@ -167,5 +168,47 @@ bool access_can_change_flag(const struct access_viewer *v, fc_id_t flag_org_id,
 
 /* Whether the viewer sees a flag's reason text (sensitive, Schedule 8). */
 bool access_flag_reason_visible(const struct access_viewer *v, fc_id_t flag_org_id);
+
+/* ---- Break the glass, audit reports, second factor (issue 8; breakglass.c) ---- */
+
+/* How long a break-the-glass grant lasts, and the bounds of its stated reason. */
+#define ACCESS_BREAK_GLASS_S (60 * 60)
+#define ACCESS_BREAK_GLASS_REASON_MIN 10
+#define ACCESS_BREAK_GLASS_REASON_MAX 500
+
+/*
+ * Whether the viewer may override a sharing refusal on one record ("break the glass"):
+ * supervisors only, police or partner. The override never reaches a police-only incident
+ * from a partner organisation, and admins and analysts still read no records.
+ */
+bool access_can_break_glass(const struct access_viewer *v);
+
+/* "person", "incident" and "case" are the records a grant may name. */
+bool access_break_glass_object_is_valid(const char *object_type);
+
+/*
+ * Checks a stated reason: valid UTF-8, and after trimming spaces between
+ * ACCESS_BREAK_GLASS_REASON_MIN and _MAX characters. FC_EINVAL naming "reason" if not.
+ */
+int access_break_glass_reason_check(const char *reason, struct fc_err *err);
+
+/*
+ * The level a grant gives the viewer on its record: view while it is in force
+ * (`expires_at` > now) and the viewer may still break the glass, else none. Pass it as
+ * `via_case_level` to the *_visible rules above.
+ */
+enum access_level access_break_glass_level(const struct access_viewer *v, fc_time_t expires_at,
+                                           fc_time_t now);
+
+/* Who may read the audit reports ("who looked at this person", "whose records did this
+ * user look at", break-the-glass events): supervisors and admins. */
+bool access_can_read_audit(const struct access_viewer *v);
+
+/* Whether an audit event by a user of `actor_org_id` shows in the viewer's reports: every
+ * event for admins, their own organisation's users' events for supervisors. */
+bool access_audit_event_visible(const struct access_viewer *v, fc_id_t actor_org_id);
+
+/* The roles that may turn on the optional TOTP second factor: supervisors and admins. */
+bool access_can_use_totp(enum user_role role);
 
 #endif

@@ -95,6 +95,13 @@ int cases_level(struct store *s, const struct access_viewer *v, fc_id_t case_id,
     if (n > 0 && as == NULL)
         return err_set(err, FC_ENOMEM, "", "out of memory reading shares");
     *out = access_case_level(v, out_case->lead_org_id, as, n, now);
+    if (*out == ACCESS_NONE && access_can_break_glass(v)) {
+        /* a supervisor's break-the-glass grant on this case, while in force */
+        fc_time_t expires = 0;
+        struct fc_err e;
+        if (store_break_glass_active(s, v->user_id, "case", case_id, now, &expires, &e) == FC_OK)
+            *out = access_break_glass_level(v, expires, now);
+    }
     return FC_OK;
 }
 
