@@ -80,6 +80,7 @@ int cmd_restore(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
+int cmd_retention(int argc, char **argv);
 /* reports and open data */
 int cmd_report(int argc, char **argv);
 int cmd_import_policeuk(int argc, char **argv);

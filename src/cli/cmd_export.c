@@ -8,21 +8,27 @@
 #include <getopt.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
 #include "cli/cli_entity.h"
+#include "domain/retention/subject.h"
 #include "util/csv.h"
 #include "util/timeutil.h"
 
 static const char usage[] =
-    "usage: firstcontact export [options] ENTITY\n\n"
+    "usage: firstcontact export [options] ENTITY\n"
+    "       firstcontact export --subject PERSON_ID [options]\n\n"
     "Writes every record of ENTITY as CSV to standard output (or --out FILE).\n"
     "ENTITY: " CLI_ENTITIES ".\n"
-    "Persons are one row per identifier. User exports hold no password hashes.\n\n"
+    "Persons are one row per identifier. User exports hold no password hashes.\n"
+    "--subject writes everything held about one person as JSON (subject access, DPA 2018\n"
+    "s.45): review it before disclosure, as free text may name third parties.\n\n"
     "options:\n"
     "  --out FILE         write to FILE instead of standard output\n"
-    "  --purpose TEXT     the reason for the export, kept in the audit trail\n" CLI_COMMON_HELP;
+    "  --purpose TEXT     the reason for the export, kept in the audit trail\n"
+    "  --subject ID       the subject-access export of person ID (JSON)\n" CLI_COMMON_HELP;
 
 struct exporter {
     FILE *f;
@@ -358,17 +364,41 @@ static int export_entity(struct store *s, const char *entity, struct exporter *x
     return store_flag_scan(s, flag_row, x, err);
 }
 
+/* The subject-access export: built first, audited, then written (no output unaudited). */
+static int export_subject(struct store *s, fc_id_t id, const char *purpose, FILE *f,
+                          struct fc_err *err)
+{
+    struct arena a;
+    json_t *doc = NULL;
+    arena_init(&a, 0);
+    int rc = subject_export_build(s, id, time_now(), &a, &doc, err);
+    struct audit_event ev = { .action = AUDIT_EXPORT,
+                              .object_type = "person",
+                              .object_id = id,
+                              .purpose = (char *)purpose,
+                              .detail = "subject access export (CLI)" };
+    if (rc == FC_OK)
+        rc = store_audit_append(s, &ev, err);
+    if (rc == FC_OK && (json_dumpf(doc, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0 ||
+                        fputc('\n', f) == EOF))
+        rc = err_set(err, FC_EUNAVAIL, "out", "write failed");
+    json_decref(doc);
+    arena_free(&a);
+    return rc;
+}
+
 int cmd_export(int argc, char **argv)
 {
     static const struct option opts[] = {
         CLI_COMMON_OPTIONS,
         { "out", 1, NULL, 'o' },
         { "purpose", 1, NULL, 'p' },
+        { "subject", 1, NULL, 'j' },
         { 0, 0, 0, 0 },
     };
     struct cli_common co = { 0 };
     struct fc_err err = { 0 };
-    const char *out_path = NULL, *purpose = "export (CLI)";
+    const char *out_path = NULL, *purpose = "export (CLI)", *subject = NULL;
     int opt;
     optind = 1;
     while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -379,12 +409,40 @@ int cmd_export(int argc, char **argv)
             out_path = optarg;
         } else if (opt == 'p') {
             purpose = optarg;
+        } else if (opt == 'j') {
+            subject = optarg;
         } else if (!cli_common_take(&co, opt, optarg)) {
             fputs(usage, stderr);
             return 2;
         }
     }
-    if (optind != argc - 1) {
+    if (subject != NULL && optind == argc) {
+        char *end;
+        long long id = strtoll(subject, &end, 10);
+        if (*end != '\0' || id <= 0) {
+            fprintf(stderr, "firstcontact export: --subject must be a person id\n");
+            return 2;
+        }
+        struct config cfg;
+        if (cli_config_load(&co, &cfg, &err) != FC_OK)
+            return cli_fail("export", &err);
+        struct store *s = NULL;
+        FILE *f = stdout;
+        int rc = cli_open_store(&cfg, &s, &err);
+        if (rc == FC_OK && out_path != NULL && (f = fopen(out_path, "w")) == NULL)
+            rc = err_set(&err, FC_EINVAL, "out", "cannot create the output file");
+        if (rc == FC_OK)
+            rc = export_subject(s, (fc_id_t)id,
+                                strcmp(purpose, "export (CLI)") == 0 ? "subject access request"
+                                                                     : purpose,
+                                f, &err);
+        if (f != NULL && f != stdout && fclose(f) != 0 && rc == FC_OK)
+            rc = err_set(&err, FC_EUNAVAIL, "out", "write failed");
+        store_close(s);
+        config_free(&cfg);
+        return rc == FC_OK ? 0 : cli_fail("export", &err);
+    }
+    if (optind != argc - 1 || subject != NULL) {
         fputs(usage, stderr);
         return 2;
     }
