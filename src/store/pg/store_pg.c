@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store/pg/pg_cases.h"
 #include "store/pg/pg_internal.h"
 #include "store/pg/pg_unsupported.h"
 #include "util/assets.h"
@@ -593,6 +594,8 @@ static const struct store_ops pg_ops = {
     .flag_update = pg_flag_update,
     .flag_list_for_person = pg_flag_list_for_person,
     .flag_scan = pg_flag_scan,
+    /* partnership cases (pg_cases.c) */
+    PG_CASES_OPS,
     /* not written for PostgreSQL yet: each answers FC_EINTERNAL saying so */
     PG_UNSUPPORTED_OPS,
 };
