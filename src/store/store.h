@@ -170,6 +170,32 @@ struct retention_person_counts {
     size_t flags;       /* withdrawn flags whose reason and agency details were cleared */
 };
 
+/* ---- whole-store copy (sqlite_copy.c, pg_copy.c; store_copy.h drives them) ----
+ * A backend describes its own data tables and reads and writes their rows in one
+ * canonical text form, so a store can be copied into a store of another backend and both
+ * sides checksummed alike. Schema bookkeeping (meta, schema_version) is not a data table.
+ * Canonical values: NULL pointer for SQL NULL; integers in decimal; reals as "%.17g";
+ * blobs as lower-case hex; text as stored (UTF-8). */
+enum store_col_type { STORE_COL_INT, STORE_COL_REAL, STORE_COL_TEXT, STORE_COL_BLOB };
+
+struct store_column {
+    char *name;
+    enum store_col_type type;
+    int key_pos;      /* 1-based position in the primary key, 0 if not part of it */
+    bool is_self_ref; /* a foreign key to its own table (person.merged_into) */
+};
+
+struct store_table {
+    char *name;
+    struct store_column *cols;
+    size_t n_cols;
+    char **refs; /* the other tables it references (foreign keys), without duplicates */
+    size_t n_refs;
+};
+
+/* One row of rows_each: t->n_cols canonical values in the order of t's columns. */
+typedef int (*store_row_cb)(void *ctx, const char *const *vals);
+
 struct store_ops {
     const char *name; /* "sqlite" or "pg", for logs */
 
@@ -553,6 +579,25 @@ struct store_ops {
      * dates stay for statistics) and marks it anonymised at `at`. */
     int (*retention_incident_anonymise)(struct store *s, fc_id_t incident_id, fc_time_t at,
                                         struct fc_err *err);
+    /* ---- whole-store copy (see store_table above) ---- */
+    /* The data tables with their columns (in stored order), keys and references. */
+    int (*table_list)(struct store *s, struct arena *a, struct store_table **out, size_t *n,
+                      struct fc_err *err);
+    /* Every row of table t->name, the columns t names in t's order, ordered by primary
+     * key (text and blobs byte-wise). Runs in one snapshot; a non-zero cb return stops it
+     * and is returned. */
+    int (*rows_each)(struct store *s, const struct store_table *t, store_row_cb cb, void *ctx,
+                     struct fc_err *err);
+    int (*rows_count)(struct store *s, const char *table, int64_t *out, struct fc_err *err);
+    /* Inserts n rows (n x t->n_cols canonical values, row after row) into t->name as
+     * given, ids included, in one (nested) transaction. */
+    int (*rows_put)(struct store *s, const struct store_table *t, const char *const *vals,
+                    size_t n, struct fc_err *err);
+    /* Sets column col of the row whose single-column key is key to val (canonical). */
+    int (*row_set)(struct store *s, const struct store_table *t, const char *key,
+                   const char *col, const char *val, struct fc_err *err);
+    /* After rows were put with their ids: the next id of every table follows its largest. */
+    int (*ids_reset)(struct store *s, struct fc_err *err);
 };
 
 struct store {

@@ -173,4 +173,16 @@ int pg_flag_list_for_person(struct store *s, fc_id_t person_id, struct arena *a,
                             struct flag **out, size_t *n, struct fc_err *err);
 int pg_flag_scan(struct store *s, store_flag_cb cb, void *ctx, struct fc_err *err);
 
+/* Whole-store copy (pg_copy.c). */
+int pg_table_list(struct store *s, struct arena *a, struct store_table **out, size_t *n,
+                  struct fc_err *err);
+int pg_rows_each(struct store *s, const struct store_table *t, store_row_cb cb, void *ctx,
+                 struct fc_err *err);
+int pg_rows_count(struct store *s, const char *table, int64_t *out, struct fc_err *err);
+int pg_rows_put(struct store *s, const struct store_table *t, const char *const *vals, size_t n,
+                struct fc_err *err);
+int pg_row_set(struct store *s, const struct store_table *t, const char *key, const char *col,
+               const char *val, struct fc_err *err);
+int pg_ids_reset(struct store *s, struct fc_err *err);
+
 #endif

@@ -596,6 +596,13 @@ static const struct store_ops pg_ops = {
     .flag_scan = pg_flag_scan,
     /* partnership cases (pg_cases.c) */
     PG_CASES_OPS,
+    /* whole-store copy (pg_copy.c) */
+    .table_list = pg_table_list,
+    .rows_each = pg_rows_each,
+    .rows_count = pg_rows_count,
+    .rows_put = pg_rows_put,
+    .row_set = pg_row_set,
+    .ids_reset = pg_ids_reset,
     /* not written for PostgreSQL yet: each answers FC_EINTERNAL saying so */
     PG_UNSUPPORTED_OPS,
 };

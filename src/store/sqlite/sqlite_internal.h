@@ -348,5 +348,16 @@ int sqlite_retention_incidents_due(struct store *s, fc_time_t before, struct are
                                    fc_id_t **out, size_t *n, struct fc_err *err);
 int sqlite_retention_incident_anonymise(struct store *s, fc_id_t incident_id, fc_time_t at,
                                         struct fc_err *err);
+/* Whole-store copy (sqlite_copy.c). */
+int sqlite_table_list(struct store *s, struct arena *a, struct store_table **out, size_t *n,
+                      struct fc_err *err);
+int sqlite_rows_each(struct store *s, const struct store_table *t, store_row_cb cb, void *ctx,
+                     struct fc_err *err);
+int sqlite_rows_count(struct store *s, const char *table, int64_t *out, struct fc_err *err);
+int sqlite_rows_put(struct store *s, const struct store_table *t, const char *const *vals,
+                    size_t n, struct fc_err *err);
+int sqlite_row_set(struct store *s, const struct store_table *t, const char *key,
+                   const char *col, const char *val, struct fc_err *err);
+int sqlite_ids_reset(struct store *s, struct fc_err *err);
 
 #endif

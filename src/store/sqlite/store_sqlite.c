@@ -349,6 +349,13 @@ static const struct store_ops sqlite_ops = {
     .retention_person_anonymise = sqlite_retention_person_anonymise,
     .retention_incidents_due = sqlite_retention_incidents_due,
     .retention_incident_anonymise = sqlite_retention_incident_anonymise,
+    /* whole-store copy (sqlite_copy.c) */
+    .table_list = sqlite_table_list,
+    .rows_each = sqlite_rows_each,
+    .rows_count = sqlite_rows_count,
+    .rows_put = sqlite_rows_put,
+    .row_set = sqlite_row_set,
+    .ids_reset = sqlite_ids_reset,
 };
 
 int store_sqlite_open(const char *path, struct store **out, struct fc_err *err)
