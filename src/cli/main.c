@@ -39,6 +39,7 @@ const struct cli_command cli_commands[] = {
     { "restore", cmd_restore, "replace the store with a backup" },
     { "audit", cmd_audit, "check the audit trail's hash chain (audit verify)" },
     { "retention", cmd_retention, "anonymise what is past its retention period (retention run)" },
+    { "migrate-store", cmd_migrate_store, "copy a whole store to another (SQLite to PostgreSQL)" },
     /* reports and open data (cmd_report.c, cmd_import_policeuk.c, cmd_export_policeuk.c) */
     { "report", cmd_report, "write a report (JSON, CSV, XLSX) or the monthly PDF pack" },
     { "import-policeuk", cmd_import_policeuk, "load data.police.uk street-level CSV files" },
