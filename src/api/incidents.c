@@ -1,11 +1,12 @@
 /*
- * api/incidents.c: /api/v1/incidents: record an ASB incident, read it, change its status,
- * grade or risk level, and search.
+ * api/incidents.c: /api/v1/incidents: record an ASB incident, read it, correct what was
+ * recorded (category, type, description, place, time), and search.
  *
  * The NSIR category and the FirstContact type are both stored (DESIGN section 3: the
- * category judges impact and is not a function of the type). Who may grade, and who may
- * lower a risk level, is decided by domain/access; lowering needs a reason, which goes to
- * the audit trail. An incident belongs to the organisation that recorded it; police-only
+ * category judges impact and is not a function of the type). Status, grade and risk level
+ * change only through their own routes (close, grade, screening, assessment,
+ * risk-override), which apply the call-handling rules and keep their records; PATCH
+ * refuses them, naming the route. An incident belongs to the organisation that recorded it; police-only
  * incidents never reach a partner.
  */
 #include <limits.h>
@@ -14,6 +15,7 @@
 
 #include "api/api.h"
 #include "api/input.h"
+#include "domain/intake/intake.h"
 #include "domain/match/norm.h"
 #include "store/store.h"
 #include "util/timeutil.h"
@@ -51,25 +53,30 @@ static const struct api_field link_fields[] = {
     { "is_hate_strand", API_BOOLEAN, false, 0, NULL },
     API_FIELDS_END,
 };
+/* PATCH corrects what was recorded; the workflow fields have routes of their own. */
 static const struct api_field update_fields[] = {
-    { "status", API_STRING, false, 10, statuses },
-    { "closure_code", API_STRING, false, 64, NULL },
-    { "outcome", API_STRING, false, 2000, NULL },
-    { "grade", API_STRING, false, 30, grades },
-    { "risk_level", API_STRING, false, 10, risks },
+    { "category", API_STRING, false, 20, categories },
+    { "incident_type", API_STRING, false, 64, types },
+    { "description", API_STRING, false, 4000, NULL },
+    { "location_raw", API_STRING, false, 300, NULL },
+    { "location_postcode", API_STRING, false, 10, NULL },
+    { "occurred_at", API_STRING, false, 40, NULL },
     { "reason", API_STRING, false, 1000, NULL },
     { "purpose", API_STRING, false, 200, NULL },
     API_FIELDS_END,
 };
-
-static int risk_rank(const char *r)
-{
-    for (int i = 0; r != NULL && risks[i] != NULL; i++) {
-        if (strcmp(risks[i], r) == 0)
-            return i;
-    }
-    return -1;
-}
+static const struct {
+    const char *field;
+    const char *route;
+} workflow_fields[] = {
+    { "status", "close it with POST /api/v1/incidents/{id}/close" },
+    { "closure_code", "close it with POST /api/v1/incidents/{id}/close" },
+    { "outcome", "close it with POST /api/v1/incidents/{id}/close" },
+    { "grade", "grade it with POST /api/v1/incidents/{id}/grade" },
+    { "risk_level",
+      "screen or assess it (POST /api/v1/incidents/{id}/screening or /assessment) or use "
+      "POST /api/v1/incidents/{id}/risk-override" },
+};
 
 static json_t *incident_json(struct http_req *req, const struct incident *inc)
 {
@@ -305,8 +312,14 @@ int api_incidents_update(struct http_req *req, struct http_resp *resp)
     int rc = http_req_param_id(req, "id", &id);
     if (rc == FC_OK)
         rc = http_req_json(req, &in);
-    if (rc == FC_OK)
-        rc = api_purpose(req, in, &purpose);
+    if (rc != FC_OK)
+        return rc;
+    for (size_t i = 0; i < sizeof(workflow_fields) / sizeof(workflow_fields[0]); i++) {
+        if (json_is_object(in) && json_object_get(in, workflow_fields[i].field) != NULL)
+            return err_set(&req->err, FC_EINVAL, workflow_fields[i].field,
+                           "cannot be changed here: %s", workflow_fields[i].route);
+    }
+    rc = api_purpose(req, in, &purpose);
     if (rc == FC_OK)
         rc = api_input_check(in, "", update_fields, &req->err);
     if (rc == FC_OK)
@@ -316,46 +329,63 @@ int api_incidents_update(struct http_req *req, struct http_resp *resp)
     if (inc.org_id != v.org_id)
         return err_set(&req->err, FC_EDENIED, "id",
                        "only the organisation that recorded the incident may change it");
-    const char *status = api_input_str(in, "status");
-    const char *grade = api_input_str(in, "grade");
-    const char *risk = api_input_str(in, "risk_level");
-    const char *reason = api_input_str(in, "reason");
-    if (status == NULL && grade == NULL && risk == NULL && api_input_str(in, "outcome") == NULL &&
-        api_input_str(in, "closure_code") == NULL)
-        return err_set(&req->err, FC_EINVAL, "status",
-                       "give at least one of status, grade, risk_level, outcome or closure_code");
-    if (grade != NULL && !access_can_grade(&v))
-        return err_set(&req->err, FC_EDENIED, "grade", "your role may not grade incidents");
-    if (risk != NULL && inc.risk_level != NULL && risk_rank(risk) < risk_rank(inc.risk_level)) {
-        if (!access_can_lower_risk(&v))
-            return err_set(&req->err, FC_EDENIED, "risk_level",
-                           "only a supervisor may lower a risk level");
-        if (reason == NULL || reason[0] == '\0')
-            return err_set(&req->err, FC_EINVAL, "reason", "lowering a risk level needs a reason");
+    static const char *const editable[] = { "category",          "incident_type",
+                                            "description",       "location_raw",
+                                            "location_postcode", "occurred_at" };
+    for (size_t i = 0; i < sizeof(editable) / sizeof(editable[0]); i++) {
+        if (json_object_get(in, editable[i]) == NULL)
+            continue;
+        size_t used = strlen(detail);
+        snprintf(detail + used, sizeof(detail) - used, "%s%s", used ? "," : "", editable[i]);
     }
-    if (status != NULL) {
-        enum incident_status ns;
-        model_incident_status_parse(status, &ns);
-        if (ns == INCIDENT_CLOSED && inc.status != INCIDENT_CLOSED)
-            inc.closed_at = req->now;
-        else if (ns == INCIDENT_OPEN)
-            inc.closed_at = 0;
-        inc.status = ns;
-        snprintf(detail + strlen(detail), sizeof(detail) - strlen(detail), "status=%s ", status);
+    if (detail[0] == '\0')
+        return err_set(&req->err, FC_EINVAL, "description",
+                       "give at least one of category, incident_type, description, "
+                       "location_raw, location_postcode or occurred_at");
+    const char *cat = api_input_str(in, "category");
+    if (cat != NULL)
+        model_nsir_category_parse(cat, &inc.category);
+    if (api_input_str(in, "incident_type") != NULL)
+        inc.incident_type = api_strdup(req, api_input_str(in, "incident_type"));
+    if (json_object_get(in, "description") != NULL)
+        inc.description = api_strdup(req, api_input_str(in, "description"));
+    if (json_object_get(in, "occurred_at") != NULL) {
+        rc = api_time_parse(req, in, "", "occurred_at", 0, &inc.occurred_at);
+        if (rc != FC_OK)
+            return rc;
+        if (inc.occurred_at > req->now + 300)
+            return err_set(&req->err, FC_EINVAL, "occurred_at", "must not be in the future");
     }
-    if (grade != NULL) {
-        inc.grade = api_strdup(req, grade);
-        snprintf(detail + strlen(detail), sizeof(detail) - strlen(detail), "grade=%s ", grade);
+    bool moved = false;
+    if (json_object_get(in, "location_raw") != NULL) {
+        inc.location_raw = api_strdup(req, api_input_str(in, "location_raw"));
+        moved = true;
     }
-    if (risk != NULL) {
-        snprintf(detail + strlen(detail), sizeof(detail) - strlen(detail), "risk=%s->%s ",
-                 inc.risk_level ? inc.risk_level : "none", risk);
-        inc.risk_level = api_strdup(req, risk);
+    if (json_object_get(in, "location_postcode") != NULL) {
+        const char *pc = api_input_str(in, "location_postcode");
+        inc.location_postcode = NULL;
+        if (pc != NULL && pc[0] != '\0') {
+            struct postcode parsed;
+            if (postcode_parse(pc, &parsed) != POSTCODE_UNIT)
+                return err_set(&req->err, FC_EINVAL, "location_postcode",
+                               "must be a full UK postcode such as LE1 6ZG");
+            inc.location_postcode = api_strdup(req, parsed.unit);
+        }
+        moved = true;
     }
-    if (api_input_str(in, "outcome") != NULL)
-        inc.outcome = api_strdup(req, api_input_str(in, "outcome"));
-    if (api_input_str(in, "closure_code") != NULL)
-        inc.closure_code = api_strdup(req, api_input_str(in, "closure_code"));
+    if (moved) {
+        /* the place was wrong: what was derived from it is worked out again */
+        inc.location_key = NULL;
+        inc.lsoa_code = NULL;
+        inc.lat = NAN;
+        inc.lon = NAN;
+        double lat, lon;
+        if (inc.location_postcode != NULL && postcode_coords(inc.location_postcode, &lat, &lon)) {
+            inc.lat = lat;
+            inc.lon = lon;
+        }
+        intake_incident_locate(req->arena, &inc);
+    }
 
     rc = st->ops->txn_begin(st, &e);
     if (rc != FC_OK)
@@ -366,8 +396,10 @@ int api_incidents_update(struct http_req *req, struct http_resp *resp)
         goto out;
     }
     /* the reason is the justification of the change: it goes in as the purpose */
+    const char *reason = api_input_str(in, "reason");
     rc = api_audit(req, AUDIT_ALTER, "incident", id,
-                   reason ? reason : purpose ? purpose : "update incident", detail);
+                   reason ? reason : purpose ? purpose : "correct incident",
+                   arena_sprintf(req->arena, "corrected %s", detail));
     if (rc != FC_OK)
         goto out;
     rc = st->ops->txn_commit(st, &e);

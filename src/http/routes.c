@@ -73,7 +73,7 @@ const struct http_route http_routes[] = {
       "search incidents by person, status, category, type or time" },
     { "GET", "/api/v1/incidents/{id}", api_incidents_get, R_RECORDS, "an incident" },
     { "PATCH", "/api/v1/incidents/{id}", api_incidents_update, R_RECORDS,
-      "change an incident's status, grade or risk level" },
+      "correct an incident's category, type, description, place or time" },
 
     { "POST", "/api/v1/flags", api_flags_create, R_FLAGGERS, "raise a flag on a person" },
     { "GET", "/api/v1/flags/{id}", api_flags_get, R_RECORDS, "a flag" },

@@ -135,22 +135,46 @@ class RecordsTest(fcharness.ServerTestCase):
         self.assertEqual(inc["status"], "open")
         self.assertEqual(inc["persons"][0]["role"], "victim")
         iid = inc["id"]
-        # an officer may close it but not grade it
-        self.assertProblem(self.officer.patch("/api/v1/incidents/%d" % iid, {"grade": "emergency"}),
-                           403, "grade")
-        # lowering risk: supervisor only, with a reason
-        self.assertProblem(self.handler.patch("/api/v1/incidents/%d" % iid, {"risk_level": "standard"}),
-                           403, "risk_level")
-        self.assertProblem(self.supervisor.patch("/api/v1/incidents/%d" % iid, {"risk_level": "standard"}),
-                           422, "reason")
-        r = self.supervisor.patch("/api/v1/incidents/%d" % iid,
-                                  {"risk_level": "standard", "reason": "victim moved away"})
+        # PATCH corrects the record; status, grade and risk go through their own routes
+        for field, value, route in (("status", "closed", "/close"), ("grade", "emergency", "/grade"),
+                                    ("risk_level", "standard", "risk-override"),
+                                    ("outcome", "advice given", "/close"),
+                                    ("closure_code", "resolved_action_taken", "/close")):
+            r = self.supervisor.patch("/api/v1/incidents/%d" % iid, {field: value})
+            self.assertProblem(r, 422, field)
+            self.assertIn(route, r.json()["detail"])
+        r = self.handler.patch("/api/v1/incidents/%d" % iid,
+                               {"status": "closed", "description": "also changed?"})
+        self.assertProblem(r, 422, "status")
+        self.assertEqual(self.handler.get("/api/v1/incidents/%d" % iid).json()["description"],
+                         "youths banging on the door")
+        self.assertProblem(self.handler.patch("/api/v1/incidents/%d" % iid, {}), 422)
+        self.assertProblem(self.handler.patch("/api/v1/incidents/%d" % iid,
+                                              {"location_postcode": "LE1"}),
+                           422, "location_postcode")
+        r = self.handler.patch("/api/v1/incidents/%d" % iid,
+                               {"description": "youths kicking the door", "location_raw":
+                                "2 Granby Street, Leicester", "location_postcode": "le1 6zg",
+                                "reason": "caller corrected the address"})
         self.assertEqual(r.status, 200, r.text)
-        self.assertEqual(r.json()["risk_level"], "standard")
-        r = self.officer.patch("/api/v1/incidents/%d" % iid, {"status": "closed", "outcome": "advice given"})
+        self.assertEqual(r.json()["description"], "youths kicking the door")
+        self.assertEqual(r.json()["location_raw"], "2 Granby Street, Leicester")
+        self.assertEqual(r.json()["location_postcode"], "LE1 6ZG")
+        self.assertEqual(r.json()["status"], "open")
+        self.assertEqual(r.json()["grade"], "priority")
+        self.assertEqual(r.json()["risk_level"], "medium")
+        # the place is worked out again from the corrected address
+        self.assertEqual(self.srv.count("incident", "id = ? AND location_key LIKE ?",
+                                        (iid, "%granby%")), 1)
+        # the partner cannot correct the force's incident
+        self.assertProblem(self.partner.patch("/api/v1/incidents/%d" % iid,
+                                              {"description": "x"}), 403)
+        # the proper routes: an officer does not grade; closing goes through /close
+        self.assertProblem(self.officer.post("/api/v1/incidents/%d/grade" % iid, {}), 403)
+        r = self.officer.post("/api/v1/incidents/%d/close" % iid,
+                              {"closure_code": "resolved_action_taken", "outcome": "advice given"})
         self.assertEqual(r.status, 200, r.text)
         self.assertEqual(r.json()["status"], "closed")
-        self.assertTrue(r.json()["closed_at"])
         got = self.officer.get("/api/v1/incidents/%d" % iid)
         self.assertEqual(got.json()["status"], "closed")
         found = self.handler.get("/api/v1/incidents?person_id=%d" % p["id"], purpose="history")

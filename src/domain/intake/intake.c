@@ -471,6 +471,11 @@ static bool locate_incident(struct arena *a, struct incident *inc)
     return changed;
 }
 
+bool intake_incident_locate(struct arena *a, struct incident *inc)
+{
+    return locate_incident(a, inc);
+}
+
 int intake_contact_labels(struct store *s, const struct intake_rules *r,
                           const struct intake_actor *who, fc_id_t contact_id,
                           bool vulnerable_answered, struct arena *a,

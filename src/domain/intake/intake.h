@@ -36,6 +36,11 @@ int intake_teams_sync(struct store *s, const struct intake_rules *r, struct fc_e
 /* The team that owns an incident's area: from its LSOA, else the default team. */
 const char *intake_team_for(const struct intake_rules *r, const struct incident *inc);
 
+/* Fills what the incident's location says but the incident does not yet hold (blank or NaN
+ * fields only): the matcher's normalised address key, the postcode point and the LSOA.
+ * Returns whether anything changed. Strings live in `a`. */
+bool intake_incident_locate(struct arena *a, struct incident *inc);
+
 /*
  * Counts the caller's repeat and vulnerable labels at the contact's received time and the
  * Community Trigger position, and stores them on the contact. Idempotent: once stored, the
