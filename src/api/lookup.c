@@ -4,7 +4,11 @@
  * Takes whatever the handler has typed so far (any of name, date of birth, phone, email,
  * address, postcode), asks the match service (domain/match) for ranked candidates and
  * adds, for each, what the handler needs at first contact: contacts in the last 12 months
- * and ever, flags in force (the reason only where domain/access allows) and open incidents.
+ * and ever, flags in force (the reason only where domain/access allows), open incidents,
+ * the level of their latest risk assessment, and whether the place the call is about is a
+ * repeat location (definitions/v1: earlier incidents at the same address or within the
+ * radius in 12 months): the place typed as `location`/`location_postcode`, else the
+ * candidate's own latest address, since a blank location means the caller's address.
  * Only candidates in the "same" or "possible" band are shown (DPA 2018 Part 3 principle 3:
  * what the decision needs). Each one shown is a read of that person's record: it is
  * audited, and a lookup outside the handler's live contact needs a stated purpose
@@ -14,6 +18,9 @@
 
 #include "api/api.h"
 #include "api/input.h"
+#include "domain/match/norm.h"
+#include "domain/intake/intake.h"
+#include "domain/intake/rules.h"
 #include "domain/match/match.h"
 #include "store/store.h"
 
@@ -28,6 +35,8 @@ static const struct api_field lookup_fields[] = {
     { "email", API_STRING, false, 254, NULL },
     { "address", API_STRING, false, 300, NULL },
     { "postcode", API_STRING, false, 10, NULL },
+    { "location", API_STRING, false, 300, NULL },
+    { "location_postcode", API_STRING, false, 10, NULL },
     { "contact_id", API_INTEGER, false, 0, NULL },
     { "purpose", API_STRING, false, 200, NULL },
     API_FIELDS_END,
@@ -73,6 +82,63 @@ static int history_json(struct http_req *req, fc_id_t person_id, json_t **out)
     return FC_OK;
 }
 
+static json_t *place_json(const char *basis, const struct intake_place_count *pc)
+{
+    if (!pc->is_known)
+        return json_null();
+    return json_pack("{s:s, s:I, s:b}", "place", basis, "incidents_12m",
+                     (json_int_t)pc->incidents_12m, "is_repeat", pc->is_repeat);
+}
+
+/* The latest address a person has: where the call is about when no location is typed. */
+static const struct person_address *latest_address(const struct person *p)
+{
+    const struct person_address *best = NULL;
+    for (size_t i = 0; i < p->n_addresses; i++) {
+        if (best == NULL || p->addresses[i].prov.recorded_at >= best->prov.recorded_at)
+            best = &p->addresses[i];
+    }
+    return best;
+}
+
+/* Last risk level and repeat location for one candidate. */
+static int risk_place_json(struct http_req *req, const struct intake_rules *rules,
+                           fc_id_t person_id, const char *location, const char *location_pc,
+                           json_t **last_risk, json_t **repeat_location)
+{
+    struct store *st = req->app->store;
+    struct fc_err e;
+    struct risk_assessment_rec ra;
+    bool found;
+    *last_risk = NULL;
+    *repeat_location = NULL;
+    int rc = intake_last_risk(st, person_id, req->arena, &ra, &found, &e);
+    if (rc != FC_OK)
+        return api_store_failed(req, rc, &e);
+    struct intake_place_count pc;
+    const char *basis = "location";
+    if ((location && location[0]) || (location_pc && location_pc[0])) {
+        rc = intake_place_count(st, rules, location, location_pc, req->now, req->arena, &pc, &e);
+    } else {
+        struct person p;
+        basis = "caller_address";
+        rc = st->ops->person_get(st, person_id, req->arena, &p, &e);
+        const struct person_address *ad = rc == FC_OK ? latest_address(&p) : NULL;
+        memset(&pc, 0, sizeof(pc));
+        if (ad != NULL)
+            rc = intake_place_count(st, rules, ad->raw, ad->postcode, req->now, req->arena, &pc,
+                                    &e);
+    }
+    if (rc != FC_OK)
+        return api_store_failed(req, rc, &e);
+    *last_risk = found ? json_pack("{s:s, s:s, s:s?, s:I}", "level", ra.final_level, "stage",
+                                   ra.stage, "assessed_at", api_time(req, ra.assessed_at),
+                                   "incident_id", (json_int_t)ra.incident_id)
+                       : json_null();
+    *repeat_location = place_json(basis, &pc);
+    return FC_OK;
+}
+
 int api_lookup(struct http_req *req, struct http_resp *resp)
 {
     struct store *st = req->app->store;
@@ -98,6 +164,14 @@ int api_lookup(struct http_req *req, struct http_resp *resp)
     q.email = api_input_str(in, "email");
     q.address = api_input_str(in, "address");
     q.postcode = api_input_str(in, "postcode");
+    const char *location = api_input_str(in, "location");
+    const char *location_pc = api_input_str(in, "location_postcode");
+    if (location_pc != NULL && location_pc[0] != '\0') {
+        struct postcode parsed;
+        if (postcode_parse(location_pc, &parsed) != POSTCODE_UNIT)
+            return err_set(&req->err, FC_EINVAL, "location_postcode",
+                           "must be a full UK postcode such as LE1 6ZG");
+    }
     const char *const given[] = { q.forename, q.surname, q.full_name, q.dob,
                                   q.phone,    q.email,   q.address,   q.postcode };
     bool any = false;
@@ -126,9 +200,21 @@ int api_lookup(struct http_req *req, struct http_resp *resp)
         req->problem_status = 503;
         return err_set(&req->err, FC_EUNAVAIL, "", "the person index is not loaded");
     }
+    const struct intake_rules *rules = intake_rules_shared(&req->err);
+    if (rules == NULL)
+        return req->err.status;
     rc = match_lookup(req->app->match, &q, req->now, req->arena, &res, &req->err);
     if (rc != FC_OK)
         return rc;
+    /* the typed place, counted once: it tells the handler about the place, not a person */
+    json_t *place = NULL;
+    if ((location && location[0]) || (location_pc && location_pc[0])) {
+        struct intake_place_count pc;
+        rc = intake_place_count(st, rules, location, location_pc, req->now, req->arena, &pc, &e);
+        if (rc != FC_OK)
+            return api_store_failed(req, rc, &e);
+        place = place_json("location", &pc);
+    }
 
     json_t *cands = json_array();
     size_t n_shown = 0;
@@ -136,11 +222,12 @@ int api_lookup(struct http_req *req, struct http_resp *resp)
         n_shown += res.cands[i].band != MATCH_BAND_NONE;
     if (n_shown == 0) /* nothing shown, nothing to audit: no write lock taken */
         return http_resp_json(req, resp, 200,
-                              json_pack("{s:o, s:I}", "candidates", cands, "scored",
-                                        (json_int_t)res.n_blocked));
+                              json_pack("{s:o, s:I, s:o*}", "candidates", cands, "scored",
+                                        (json_int_t)res.n_blocked, "location", place));
     rc = st->ops->txn_begin(st, &e);
     if (rc != FC_OK) {
         json_decref(cands);
+        json_decref(place);
         return api_store_failed(req, rc, &e);
     }
     for (size_t i = 0; i < res.n && rc == FC_OK; i++) {
@@ -157,29 +244,35 @@ int api_lookup(struct http_req *req, struct http_resp *resp)
                                                     fw->level, "weight", fw->weight, "reason",
                                                     fw->reason));
         }
-        json_t *history = NULL;
+        json_t *history = NULL, *last_risk = NULL, *repeat_location = NULL;
         rc = history_json(req, mc->person_id, &history);
+        if (rc == FC_OK)
+            rc = risk_place_json(req, rules, mc->person_id, location, location_pc, &last_risk,
+                                 &repeat_location);
         if (rc == FC_OK)
             rc = api_audit(req, AUDIT_CONSULT, "person", mc->person_id, purpose,
                            arena_sprintf(req->arena, "lookup candidate p=%.3f",
                                          mc->probability));
-        json_array_append_new(cands, json_pack("{s:I, s:f, s:f, s:s, s:o, s:o*}", "person_id",
-                                               (json_int_t)mc->person_id, "probability",
-                                               mc->probability, "weight", mc->weight, "band",
-                                               match_band_name(mc->band), "fields", fields,
-                                               "history", history));
+        json_array_append_new(
+            cands, json_pack("{s:I, s:f, s:f, s:s, s:o, s:o*, s:o*, s:o*}", "person_id",
+                             (json_int_t)mc->person_id, "probability", mc->probability, "weight",
+                             mc->weight, "band", match_band_name(mc->band), "fields", fields,
+                             "history", history, "last_risk", last_risk, "repeat_location",
+                             repeat_location));
     }
     if (rc != FC_OK) {
         st->ops->txn_rollback(st);
         json_decref(cands);
+        json_decref(place);
         return rc;
     }
     rc = st->ops->txn_commit(st, &e);
     if (rc != FC_OK) {
         json_decref(cands);
+        json_decref(place);
         return api_store_failed(req, rc, &e);
     }
     return http_resp_json(req, resp, 200,
-                          json_pack("{s:o, s:I}", "candidates", cands, "scored",
-                                    (json_int_t)res.n_blocked));
+                          json_pack("{s:o, s:I, s:o*}", "candidates", cands, "scored",
+                                    (json_int_t)res.n_blocked, "location", place));
 }

@@ -98,7 +98,7 @@ static void lookup_field(struct html *h, const char *type, const char *name, con
 {
     ui_text_field(h, type, name, label, value, hint, error, "autocomplete", autocomplete, "hx-post",
                   "/call/lookup", "hx-trigger", "keyup changed delay:120ms, change", "hx-target",
-                  "#candidates", "hx-include", "#caller-fields, #person-choice", "hx-sync",
+                  "#candidates", "hx-include", "#caller-fields, #person-choice, #place-fields", "hx-sync",
                   "#caller-fields:replace", "hx-indicator", "#lookup-status", "autofocus",
                   is_first ? "" : HTML_OMIT, NULL);
 }
@@ -131,8 +131,10 @@ static void candidate_banners(struct html *h, const struct ui_candidate *c)
         snprintf(text, sizeof(text), "Last risk assessment: %s.", c->last_risk);
         ui_banner(h, "risk", "Previous risk", text);
     }
-    if (c->is_repeat_location) {
-        snprintf(text, sizeof(text), "%d earlier incident%s at this address in 12 months.",
+    if (c->is_repeat_location && !c->location_is_typed) { /* a typed place has its own */
+        snprintf(text, sizeof(text),
+                 "%d incident%s at this address in the last 12 months (the caller's address: "
+                 "where it happened unless you type another place).",
                  c->location_incidents, c->location_incidents == 1 ? "" : "s");
         ui_banner(h, "location", "Repeat location", text);
     }
@@ -196,6 +198,16 @@ static void candidate_render(struct html *h, const struct ui_candidate *c, bool 
 void ui_call_candidates_render(struct html *h, const struct ui_lookup_view *v)
 {
     html_open(h, "div", "id", "person-choice", NULL);
+    if (v->has_place && v->place_is_repeat) {
+        char text[160];
+        snprintf(text, sizeof(text),
+                 "%d incident%s at this address in the last 12 months (where it happened, as "
+                 "typed).",
+                 v->place_incidents, v->place_incidents == 1 ? "" : "s");
+        html_open(h, "div", "class", "banners", "data-testid", "place-banner", NULL);
+        ui_banner(h, "location", "Repeat location", text);
+        html_close(h, "div");
+    }
     if (!v->has_query) {
         html_elem(h, "p",
                   "Type the caller's name, phone, date of birth, address or postcode: "
@@ -380,12 +392,22 @@ void ui_call_render(struct html *h, const struct ui_page *page, const struct ui_
               "name", "description", "rows", "4", "aria-invalid",
               error_for(f, "description") ? "true" : HTML_OMIT, NULL);
     html_close(h, "div");
+    /* the place is counted for a repeat location as it is typed: the candidate panel
+     * (and its banners) is asked for again */
+    html_open(h, "div", "id", "place-fields", NULL);
     ui_text_field(h, "text", "location", "Where it happened", f ? f->location : NULL,
                   "Leave blank if it is the caller's address", error_for(f, "location"),
-                  "autocomplete", "off", NULL);
+                  "autocomplete", "off", "hx-post", "/call/lookup", "hx-trigger",
+                  "keyup changed delay:300ms, change", "hx-target", "#candidates", "hx-include",
+                  "#caller-fields, #person-choice, #place-fields", "hx-sync",
+                  "#caller-fields:replace", NULL);
     ui_text_field(h, "text", "location_postcode", "Postcode where it happened",
                   f ? f->location_postcode : NULL, NULL, error_for(f, "location_postcode"),
-                  "autocomplete", "off", NULL);
+                  "autocomplete", "off", "hx-post", "/call/lookup", "hx-trigger",
+                  "keyup changed delay:300ms, change", "hx-target", "#candidates", "hx-include",
+                  "#caller-fields, #person-choice, #place-fields", "hx-sync",
+                  "#caller-fields:replace", NULL);
+    html_close(h, "div");
     html_close(h, "section");
 
     html_open(h, "section", "class", "panel step", "aria-labelledby", "h-screen", NULL);

@@ -57,14 +57,35 @@ static const char *latest_dob(const struct person *p)
     return best ? best->date : NULL;
 }
 
-static const char *latest_address(const struct person *p)
+static const struct person_address *latest_address(const struct person *p)
 {
     const struct person_address *best = NULL;
     for (size_t i = 0; i < p->n_addresses; i++) {
         if (best == NULL || p->addresses[i].prov.recorded_at >= best->prov.recorded_at)
             best = &p->addresses[i];
     }
-    return best ? best->raw : NULL;
+    return best;
+}
+
+static bool place_is_typed(const struct ui_place *place)
+{
+    return place != NULL && ((place->location && place->location[0]) ||
+                             (place->postcode && place->postcode[0]));
+}
+
+int ui_place_count(const struct ui_services *svc, const struct ui_place *place,
+                   const struct person *person, fc_time_t now, struct arena *a,
+                   struct intake_place_count *out, bool *typed, struct fc_err *err)
+{
+    memset(out, 0, sizeof(*out));
+    *typed = place_is_typed(place);
+    if (*typed)
+        return intake_place_count(svc->store, svc->rules, place->location, place->postcode, now,
+                                  a, out, err);
+    const struct person_address *ad = person ? latest_address(person) : NULL;
+    if (ad == NULL)
+        return FC_OK;
+    return intake_place_count(svc->store, svc->rules, ad->raw, ad->postcode, now, a, out, err);
 }
 
 bool ui_flag_reason_visible(const struct ui_viewer *v, const struct flag *f)
@@ -172,7 +193,15 @@ int ui_person_summary(const struct ui_services *svc, const struct ui_viewer *vie
     trigger_evaluate(&svc->rules->trigger, &current, earlier, n_times, &out->trigger);
     out->name = latest_name(&out->person);
     out->dob = latest_dob(&out->person);
-    out->address = latest_address(&out->person);
+    const struct person_address *ad = latest_address(&out->person);
+    out->address = ad ? ad->raw : NULL;
+    struct risk_assessment_rec ra;
+    bool found = false;
+    rc = intake_last_risk(svc->store, person_id, a, &ra, &found, err);
+    if (rc != FC_OK)
+        return rc;
+    if (found)
+        out->last_risk = ra.final_level;
     return FC_OK;
 }
 
@@ -182,10 +211,21 @@ static const char *band_word(enum match_band b)
 }
 
 int ui_call_lookup_build(const struct ui_services *svc, const struct ui_viewer *viewer,
-                         const struct match_record *q, fc_time_t now, struct arena *a,
-                         struct ui_lookup_view *out, struct fc_err *err)
+                         const struct match_record *q, const struct ui_place *place,
+                         fc_time_t now, struct arena *a, struct ui_lookup_view *out,
+                         struct fc_err *err)
 {
     memset(out, 0, sizeof(*out));
+    struct intake_place_count typed_pc = { 0 };
+    if (place_is_typed(place)) {
+        int prc = intake_place_count(svc->store, svc->rules, place->location, place->postcode,
+                                     now, a, &typed_pc, err);
+        if (prc != FC_OK)
+            return prc;
+        out->has_place = typed_pc.is_known;
+        out->place_incidents = typed_pc.incidents_12m;
+        out->place_is_repeat = typed_pc.is_repeat;
+    }
     if (record_is_empty(q))
         return FC_OK;
     out->has_query = true;
@@ -212,6 +252,11 @@ int ui_call_lookup_build(const struct ui_services *svc, const struct ui_viewer *
         rc = ui_person_summary(svc, viewer, mc->person_id, now, a, &sum, err);
         if (rc == FC_ENOTFOUND)
             continue; /* merged or erased since the index was built */
+        if (rc != FC_OK)
+            return rc;
+        struct intake_place_count pc;
+        bool typed;
+        rc = ui_place_count(svc, place, &sum.person, now, a, &pc, &typed, err);
         if (rc != FC_OK)
             return rc;
 
@@ -251,6 +296,9 @@ int ui_call_lookup_build(const struct ui_services *svc, const struct ui_viewer *
             .flags = sum.flags,
             .n_flags = sum.n_flags,
             .last_risk = sum.last_risk,
+            .location_incidents = pc.incidents_12m,
+            .is_repeat_location = pc.is_repeat,
+            .location_is_typed = typed,
             .is_trigger = sum.trigger.is_eligible || sum.trigger.should_prompt,
             .trigger_text = arena_sprintf(
                 a,

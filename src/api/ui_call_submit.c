@@ -391,7 +391,8 @@ int ui_call_submit(const struct ui_services *svc, const struct ui_viewer *viewer
     struct match_record rec;
     record_of(&in, &rec);
     struct ui_lookup_view shown;
-    rc = ui_call_lookup_build(svc, viewer, &rec, now, a, &shown, err);
+    struct ui_place place = { in.location, in.location_postcode };
+    rc = ui_call_lookup_build(svc, viewer, &rec, &place, now, a, &shown, err);
     if (rc != FC_OK)
         return rc;
     const struct ui_candidate *chosen = NULL;
@@ -407,13 +408,19 @@ int ui_call_submit(const struct ui_services *svc, const struct ui_viewer *viewer
                 return err_set(err, FC_EINVAL, "person_choice", "is not a person on record");
             if (rc != FC_OK)
                 return rc;
+            struct intake_place_count pc;
+            bool typed;
+            rc = ui_place_count(svc, &place, &sum.person, now, a, &pc, &typed, err);
+            if (rc != FC_OK)
+                return rc;
             struct ui_candidate *c = arena_alloc(a, sizeof(*c));
             if (c == NULL)
                 return err_set(err, FC_ENOMEM, "", "out of memory");
             *c = (struct ui_candidate){ .person_id = in.person_id,
                                         .contacts_12m = sum.labels.prior_calls_12m,
                                         .flags = sum.flags,
-                                        .n_flags = sum.n_flags };
+                                        .n_flags = sum.n_flags,
+                                        .is_repeat_location = pc.is_repeat };
             chosen = c;
         }
     }

@@ -14,6 +14,7 @@
 
 #include "api/ui_screens.h"
 #include "domain/intake/history.h"
+#include "domain/intake/intake.h"
 #include "domain/intake/rules.h"
 #include "domain/intake/trigger.h"
 #include "store/model.h"
@@ -49,7 +50,7 @@ struct ui_person_summary {
     struct incident *incidents; /* incidents naming the person, newest first */
     size_t n_incidents;
     size_t open_incidents;
-    const char *last_risk; /* risk level of the latest screened incident */
+    const char *last_risk; /* level of the latest risk assessment (else of a rated incident) */
 };
 
 /* May this viewer read the reason of this flag? */
@@ -60,11 +61,25 @@ int ui_person_summary(const struct ui_services *svc, const struct ui_viewer *vie
                       fc_id_t person_id, fc_time_t now, struct arena *a,
                       struct ui_person_summary *out, struct fc_err *err);
 
+/* Where the call is about, as typed so far; both may be NULL or "" (then each candidate's
+ * own latest address is the place: a blank location means the caller's address). */
+struct ui_place {
+    const char *location;
+    const char *postcode;
+};
+
 /* The candidate panel for what has been typed so far (an empty query gives has_query
- * false and no candidates). */
+ * false and no candidates), with the repeat-location count for `place` (may be NULL). */
 int ui_call_lookup_build(const struct ui_services *svc, const struct ui_viewer *viewer,
-                         const struct match_record *q, fc_time_t now, struct arena *a,
-                         struct ui_lookup_view *out, struct fc_err *err);
+                         const struct match_record *q, const struct ui_place *place,
+                         fc_time_t now, struct arena *a, struct ui_lookup_view *out,
+                         struct fc_err *err);
+
+/* The repeat-location count for a call about `place`, or when none is typed, about the
+ * person's latest address (person may be NULL: then only a typed place counts). */
+int ui_place_count(const struct ui_services *svc, const struct ui_place *place,
+                   const struct person *person, fc_time_t now, struct arena *a,
+                   struct intake_place_count *out, bool *typed, struct fc_err *err);
 
 /* One page of incidents for the list's filters, newest first; *has_more when another page
  * follows. */

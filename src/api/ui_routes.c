@@ -231,7 +231,8 @@ static int ui_call_lookup(struct http_req *req, struct http_resp *resp)
     record_of_form(&f, &q);
     struct ui_viewer viewer = viewer_of(req);
     struct ui_lookup_view v;
-    rc = ui_call_lookup_build(&svc, &viewer, &q, req->now, req->arena, &v, &req->err);
+    struct ui_place place = { ui_form_get(&f, "location"), ui_form_get(&f, "location_postcode") };
+    rc = ui_call_lookup_build(&svc, &viewer, &q, &place, req->now, req->arena, &v, &req->err);
     if (rc != FC_OK)
         return rc;
     const char *choice = ui_form_get(&f, "person_choice");
@@ -257,6 +258,7 @@ static int ui_call_screening(struct http_req *req, struct http_resp *resp)
     if (rc != FC_OK)
         return rc;
     struct risk_facts facts = { 0 };
+    struct ui_place place = { ui_form_get(&f, "location"), ui_form_get(&f, "location_postcode") };
     const char *choice = ui_form_get(&f, "person_choice");
     if (choice && strcmp(choice, "new") != 0) {
         fc_id_t id = (fc_id_t)strtoll(choice, NULL, 10);
@@ -266,8 +268,19 @@ static int ui_call_screening(struct http_req *req, struct http_resp *resp)
             ui_person_summary(&svc, &viewer, id, req->now, req->arena, &sum, &req->err) == FC_OK) {
             facts.prior_contacts_12m = sum.labels.prior_calls_12m;
             facts.flag_in_force = sum.n_flags > 0;
-            facts.is_repeat_location = sum.labels.is_repeat_location;
+            struct intake_place_count pc;
+            bool typed;
+            if (ui_place_count(&svc, &place, &sum.person, req->now, req->arena, &pc, &typed,
+                               &req->err) == FC_OK)
+                facts.is_repeat_location = pc.is_repeat;
         }
+        err_clear(&req->err);
+    } else {
+        struct intake_place_count pc;
+        bool typed;
+        if (ui_place_count(&svc, &place, NULL, req->now, req->arena, &pc, &typed, &req->err) ==
+            FC_OK)
+            facts.is_repeat_location = pc.is_repeat;
         err_clear(&req->err);
     }
     struct ui_screening_view sv;
@@ -472,7 +485,7 @@ static int ui_persons_page(struct http_req *req, struct http_resp *resp)
         struct match_record r = { .full_name = q, .phone = q, .postcode = q };
         struct ui_viewer viewer = viewer_of(req);
         struct ui_lookup_view v;
-        rc = ui_call_lookup_build(&svc, &viewer, &r, req->now, req->arena, &v, &req->err);
+        rc = ui_call_lookup_build(&svc, &viewer, &r, NULL, req->now, req->arena, &v, &req->err);
         if (rc != FC_OK)
             return rc;
         rows = arena_alloc(req->arena, sizeof(*rows) * (v.n + 1));

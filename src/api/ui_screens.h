@@ -55,9 +55,10 @@ struct ui_candidate {
     int contacts_ever;
     const struct ui_flag *flags;
     size_t n_flags;
-    const char *last_risk;  /* last risk level ("high", "medium", "standard") or NULL */
-    int location_incidents; /* earlier incidents at this address in 12 months */
+    const char *last_risk;  /* latest risk assessment's level ("high", "medium", "standard") */
+    int location_incidents; /* earlier incidents where the call is about, in 12 months */
     bool is_repeat_location;
+    bool location_is_typed; /* the place counted is the one typed (else their address) */
     bool is_trigger; /* Community Trigger threshold reached */
     const char *trigger_text;
     int open_incidents;
@@ -71,6 +72,9 @@ struct ui_lookup_view {
     double elapsed_ms; /* lookup time, shown to the handler */
     fc_id_t chosen_id; /* candidate already chosen, 0 for none */
     bool chose_new;    /* "new person" already chosen */
+    bool has_place;    /* a location was typed and could be counted */
+    int place_incidents; /* earlier incidents there in 12 months (definitions/v1) */
+    bool place_is_repeat;
 };
 
 /* The candidate panel fragment: banners, candidates with reasons, and "new person". The

@@ -206,6 +206,70 @@ class CallHandlingTest(fcharness.ServerTestCase):
             "applicant_person_id": pid, "channel": "phone", "is_third_party": True}),
             422, "has_victim_consent")
 
+    def test_lookup_shows_last_risk_and_repeat_location(self):
+        birch = ("5 Birch Close, Leicester", "LE1 5AA")
+        pid = self.ok(self.handler.post("/api/v1/persons", {
+            "names": [{"forename": "Lorna", "surname": "Placewell"}],
+            "dobs": [{"date": "1966-02-11"}],
+            "addresses": [{"raw": birch[0], "postcode": birch[1]}]}), 201)["id"]
+        other = self.person("Lorna", "Placewelling", dob="1980-05-05")
+        who = {"forename": "Lorna", "surname": "Placewell", "dob": "11/02/1966",
+               "purpose": "ASB call"}
+
+        def candidate(look, person_id):
+            for c in look["candidates"]:
+                if c["person_id"] == person_id:
+                    return c
+            self.fail("person %d not among %r" % (person_id, look))
+
+        # before any incident: no risk, one place with nothing recorded
+        c = candidate(self.ok(self.handler.post("/api/v1/lookup", who)), pid)
+        self.assertIsNone(c["last_risk"])
+        self.assertEqual(c["repeat_location"],
+                         {"place": "caller_address", "incidents_12m": 0, "is_repeat": False})
+        cid, iid = self.call(pid, ago(days=20), "personal", "intimidation_harassment",
+                             where=birch)
+        self.ok(self.handler.post("/api/v1/incidents/%d/screening" % iid, {
+            "contact_id": cid, "answers": {"S5": "yes", "S6": "yes"}}), 201)
+        self.call(pid, ago(days=3), where=birch)
+        c = candidate(self.ok(self.handler.post("/api/v1/lookup", who)), pid)
+        self.assertEqual(c["last_risk"]["level"], "medium")
+        self.assertEqual(c["last_risk"]["stage"], "screening")
+        self.assertEqual(c["last_risk"]["incident_id"], iid)
+        # two earlier incidents at the caller's address: a repeat location (definitions/v1)
+        self.assertEqual(c["repeat_location"],
+                         {"place": "caller_address", "incidents_12m": 2, "is_repeat": True})
+        # the latest assessment wins, an override included
+        self.ok(self.handler.post("/api/v1/incidents/%d/risk-override" % iid, {
+            "level": "high", "reason": "threats made since"}), 201)
+        look = self.ok(self.handler.post("/api/v1/lookup", dict(
+            who, location="5 Birch Close", location_postcode="le1 5aa")))
+        c = candidate(look, pid)
+        self.assertEqual(c["last_risk"]["level"], "high")
+        self.assertEqual(c["last_risk"]["stage"], "override")
+        # the place typed is counted, for the call and for every candidate
+        self.assertEqual(look["location"],
+                         {"place": "location", "incidents_12m": 2, "is_repeat": True})
+        self.assertEqual(c["repeat_location"]["place"], "location")
+        self.assertEqual(c["repeat_location"]["incidents_12m"], 2)
+        # somewhere else (about 500 m away, another address): not a repeat location
+        look = self.ok(self.handler.post("/api/v1/lookup", dict(
+            who, location="40 Elm Street", location_postcode="LE1 5AD")))
+        self.assertEqual(look["location"],
+                         {"place": "location", "incidents_12m": 0, "is_repeat": False})
+        self.assertFalse(candidate(look, pid)["repeat_location"]["is_repeat"])
+        # a person with no address and no assessment: nothing to count, nothing to show
+        look = self.ok(self.handler.post("/api/v1/lookup", {
+            "forename": "Lorna", "surname": "Placewelling", "dob": "05/05/1980",
+            "purpose": "ASB call"}))
+        c = candidate(look, other)
+        self.assertIsNone(c["last_risk"])
+        self.assertIsNone(c["repeat_location"])
+        self.assertNotIn("location", look)
+        # a place that is not a full postcode is refused, naming the field
+        self.assertProblem(self.handler.post("/api/v1/lookup", dict(
+            who, location_postcode="LE1")), 422, "location_postcode")
+
     def test_overrides_need_reasons_and_are_audited(self):
         pid = self.person("Olu", "Override")
         cid, iid = self.call(pid, ago(minutes=2), "personal", "hate_motivated")

@@ -10,6 +10,7 @@
 
 #include "domain/geo/geo.h"
 #include "domain/match/match.h"
+#include "domain/match/norm.h"
 #include "util/log.h"
 #include "util/timeutil.h"
 
@@ -474,6 +475,70 @@ static bool locate_incident(struct arena *a, struct incident *inc)
 bool intake_incident_locate(struct arena *a, struct incident *inc)
 {
     return locate_incident(a, inc);
+}
+
+int intake_place_count(struct store *s, const struct intake_rules *r, const char *location,
+                       const char *postcode, fc_time_t now, struct arena *a,
+                       struct intake_place_count *out, struct fc_err *err)
+{
+    memset(out, 0, sizeof(*out));
+    struct incident inc = { .lat = NAN, .lon = NAN };
+    struct postcode pc;
+    if (!blank(postcode) && postcode_parse(postcode, &pc) == POSTCODE_UNIT) {
+        inc.location_postcode = arena_strdup(a, pc.unit);
+        double lat, lon;
+        if (postcode_coords(pc.unit, &lat, &lon)) {
+            inc.lat = lat;
+            inc.lon = lon;
+        }
+    }
+    if (!blank(location))
+        inc.location_raw = (char *)location;
+    locate_incident(a, &inc);
+    if (blank(inc.location_key) && (isnan(inc.lat) || isnan(inc.lon)))
+        return FC_OK;
+    /* the call being taken is not saved yet: whatever was recorded up to this second is
+     * earlier than it */
+    fc_time_t upto = now + 1;
+    fc_time_t window = (fc_time_t)r->definitions.window_days * DAY_S;
+    struct history_incident *places = NULL;
+    size_t np = 0;
+    int rc = place_history(s, r, &inc, upto - window, upto, a, &places, &np, err);
+    if (rc != FC_OK)
+        return rc;
+    struct history_input in = {
+        .now = upto,
+        .place = { NULL, inc.location_key, inc.lat, inc.lon },
+        .place_incidents = places,
+        .n_place_incidents = np,
+    };
+    struct history_labels l;
+    history_labels_compute(&r->definitions, &in, &l);
+    out->is_known = true;
+    out->incidents_12m = l.location_incidents_12m;
+    out->is_repeat = l.is_repeat_location;
+    return FC_OK;
+}
+
+int intake_last_risk(struct store *s, fc_id_t person_id, struct arena *a,
+                     struct risk_assessment_rec *out, bool *found, struct fc_err *err)
+{
+    struct risk_assessment_rec *ras = NULL;
+    size_t n = 0;
+    *found = false;
+    int rc = store_risk_assessment_list(s, 0, person_id, a, &ras, &n, err);
+    if (rc != FC_OK)
+        return rc;
+    for (size_t i = 0; i < n; i++) {
+        if (ras[i].final_level == NULL)
+            continue;
+        if (!*found || ras[i].assessed_at > out->assessed_at ||
+            (ras[i].assessed_at == out->assessed_at && ras[i].id > out->id)) {
+            *out = ras[i];
+            *found = true;
+        }
+    }
+    return FC_OK;
 }
 
 int intake_contact_labels(struct store *s, const struct intake_rules *r,

@@ -41,6 +41,27 @@ const char *intake_team_for(const struct intake_rules *r, const struct incident 
  * Returns whether anything changed. Strings live in `a`. */
 bool intake_incident_locate(struct arena *a, struct incident *inc);
 
+/* Where a call is about, counted before anything is saved (definitions/v1 repeat location). */
+struct intake_place_count {
+    bool is_known;     /* the place gave an address key or a point to count against */
+    int incidents_12m; /* earlier incidents at the same address key or within the radius */
+    bool is_repeat;    /* incidents_12m reached the definitions' repeat-location minimum */
+};
+
+/*
+ * Counts the incidents recorded in the definitions' window before `now` at the place a
+ * handler has typed (address text and/or postcode; the postcode gives the point), the
+ * same way the contact's labels will count it once saved. An empty place is not known.
+ */
+int intake_place_count(struct store *s, const struct intake_rules *r, const char *location,
+                       const char *postcode, fc_time_t now, struct arena *a,
+                       struct intake_place_count *out, struct fc_err *err);
+
+/* The person's latest risk assessment (screening, full or override; the newest by time,
+ * then by id). *found is false when the person has none. */
+int intake_last_risk(struct store *s, fc_id_t person_id, struct arena *a,
+                     struct risk_assessment_rec *out, bool *found, struct fc_err *err);
+
 /*
  * Counts the caller's repeat and vulnerable labels at the contact's received time and the
  * Community Trigger position, and stores them on the contact. Idempotent: once stored, the

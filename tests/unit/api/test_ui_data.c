@@ -149,7 +149,7 @@ static void test_ui_lookup_finds_misspelt_repeat_caller_with_counts(void **state
                                 .role = ROLE_CALL_HANDLER };
     struct match_record q = { .full_name = "Bob Smyth", .dob = "03/02/1980" };
     struct ui_lookup_view v;
-    assert_int_equal(ui_call_lookup_build(&w->svc, &viewer, &q, NOW, &a, &v, &err), FC_OK);
+    assert_int_equal(ui_call_lookup_build(&w->svc, &viewer, &q, NULL, NOW, &a, &v, &err), FC_OK);
     assert_true(v.has_query);
     const struct ui_candidate *c = find(&v, w->robert);
     assert_non_null(c);
@@ -176,11 +176,121 @@ static void test_ui_lookup_shows_reason_to_officer(void **state)
     struct ui_viewer viewer = { .org_id = w->org_police, .role = ROLE_OFFICER };
     struct match_record q = { .full_name = "Robert Smith", .phone = "07700900123" };
     struct ui_lookup_view v;
-    assert_int_equal(ui_call_lookup_build(&w->svc, &viewer, &q, NOW, &a, &v, &err), FC_OK);
+    assert_int_equal(ui_call_lookup_build(&w->svc, &viewer, &q, NULL, NOW, &a, &v, &err), FC_OK);
     const struct ui_candidate *c = find(&v, w->robert);
     assert_non_null(c);
     assert_int_equal(c->n_flags, 1);
     assert_string_equal(c->flags[0].reason, "lives alone; mobility impaired");
+    arena_free(&a);
+}
+
+/* An incident at `raw`/`pc` recorded at `at`, keyed as the intake keys it. */
+static fc_id_t add_incident(struct world *w, const char *raw, const char *pc, fc_time_t at)
+{
+    char key[256];
+    match_address_keys(raw, pc, key, sizeof(key));
+    struct incident_person ip = { .person_id = w->robert, .role = ROLE_IN_VICTIM };
+    struct incident inc = { .org_id = w->org_police,
+                            .category = NSIR_PERSONAL,
+                            .incident_type = "noise",
+                            .location_raw = (char *)raw,
+                            .location_postcode = (char *)pc,
+                            .location_key = key,
+                            .lat = NAN,
+                            .lon = NAN,
+                            .status = INCIDENT_OPEN,
+                            .created_at = at,
+                            .n_persons = 1,
+                            .persons = &ip };
+    fc_id_t id = 0;
+    struct fc_err err = { 0 };
+    assert_int_equal(store_incident_insert(w->fix->store, &inc, &id, &err), FC_OK);
+    return id;
+}
+
+static void add_assessment(struct world *w, fc_id_t incident_id, const char *stage,
+                           const char *level, fc_time_t at)
+{
+    struct risk_assessment_rec r = { .incident_id = incident_id,
+                                     .person_id = w->robert,
+                                     .version = "risk/v1",
+                                     .stage = (char *)stage,
+                                     .answers = "{}",
+                                     .escalations = "[]",
+                                     .scored_level = (char *)level,
+                                     .final_level = (char *)level,
+                                     .assessor_user_id = w->user,
+                                     .assessed_at = at };
+    struct fc_err err = { 0 };
+    assert_int_equal(store_risk_assessment_insert(w->fix->store, &r, NULL, &err), FC_OK);
+}
+
+static void test_ui_lookup_shows_last_risk_and_repeat_location(void **state)
+{
+    struct world *w = *state;
+    struct arena a;
+    arena_init(&a, 0);
+    struct fc_err err = { 0 };
+    struct ui_viewer viewer = { .user_id = w->user,
+                                .org_id = w->org_police,
+                                .role = ROLE_CALL_HANDLER };
+    struct match_record q = { .full_name = "Robert Smith", .dob = "03/02/1980" };
+    struct ui_lookup_view v;
+
+    /* nothing recorded at his address yet, and no assessment */
+    assert_int_equal(ui_call_lookup_build(&w->svc, &viewer, &q, NULL, NOW, &a, &v, &err), FC_OK);
+    const struct ui_candidate *c = find(&v, w->robert);
+    assert_non_null(c);
+    assert_null(c->last_risk);
+    assert_int_equal(c->location_incidents, 0);
+    assert_false(c->is_repeat_location);
+    assert_false(v.has_place);
+
+    /* two incidents at his address (spelt differently) in 12 months, one before that */
+    fc_id_t i1 = add_incident(w, "12 Narborough Rd, Leicester", "LE3 0BQ", NOW - 200 * DAY);
+    add_incident(w, "12 NARBOROUGH ROAD", "LE3 0BQ", NOW - 30 * DAY);
+    add_incident(w, "12 Narborough Road", "LE3 0BQ", NOW - 400 * DAY);
+    add_incident(w, "14 Narborough Road", "LE3 0BQ", NOW - 10 * DAY); /* next door */
+    add_assessment(w, i1, "full", "high", NOW - 200 * DAY);
+    add_assessment(w, i1, "screening", "medium", NOW - 150 * DAY);
+    assert_int_equal(ui_call_lookup_build(&w->svc, &viewer, &q, NULL, NOW, &a, &v, &err), FC_OK);
+    c = find(&v, w->robert);
+    assert_non_null(c);
+    assert_string_equal(c->last_risk, "medium"); /* the latest assessment, not the highest */
+    assert_int_equal(c->location_incidents, 2);
+    assert_true(c->is_repeat_location);
+    assert_false(c->location_is_typed);
+
+    /* the place typed is counted instead of his address, once for the whole panel */
+    struct ui_place next_door = { "14 Narborough Road", "LE3 0BQ" };
+    assert_int_equal(ui_call_lookup_build(&w->svc, &viewer, &q, &next_door, NOW, &a, &v, &err),
+                     FC_OK);
+    assert_true(v.has_place);
+    assert_int_equal(v.place_incidents, 1);
+    assert_false(v.place_is_repeat);
+    c = find(&v, w->robert);
+    assert_true(c->location_is_typed);
+    assert_false(c->is_repeat_location);
+
+    /* with only a place typed there are no candidates, but the place is still counted */
+    struct match_record none = { 0 };
+    struct ui_place home = { "12 narborough rd, leicester", "le3 0bq" };
+    assert_int_equal(ui_call_lookup_build(&w->svc, &viewer, &none, &home, NOW, &a, &v, &err),
+                     FC_OK);
+    assert_false(v.has_query);
+    assert_true(v.has_place);
+    assert_int_equal(v.place_incidents, 2);
+    assert_true(v.place_is_repeat);
+
+    /* the banner says it in words */
+    struct html h;
+    html_init(&h, &a, 1 << 20);
+    ui_call_candidates_render(&h, &v);
+    size_t len = 0;
+    const char *out = html_finish(&h, &len);
+    assert_non_null(out);
+    assert_non_null(strstr(out, "Repeat location"));
+    assert_non_null(strstr(out, "2 incidents at this address in the last 12 months"));
     arena_free(&a);
 }
 
@@ -193,7 +303,7 @@ static void test_ui_lookup_empty_query_has_no_candidates(void **state)
     struct ui_viewer viewer = { .role = ROLE_CALL_HANDLER };
     struct match_record q = { .full_name = "", .postcode = "" };
     struct ui_lookup_view v;
-    assert_int_equal(ui_call_lookup_build(&w->svc, &viewer, &q, NOW, &a, &v, &err), FC_OK);
+    assert_int_equal(ui_call_lookup_build(&w->svc, &viewer, &q, NULL, NOW, &a, &v, &err), FC_OK);
     assert_false(v.has_query);
     assert_int_equal(v.n, 0);
     arena_free(&a);
@@ -385,7 +495,7 @@ static void test_ui_call_submit_grade_change_needs_reason(void **state)
     /* the new person is findable at once */
     struct match_record q = { .full_name = "Carol New" };
     struct ui_lookup_view v;
-    assert_int_equal(ui_call_lookup_build(&w->svc, &viewer, &q, NOW + 60, &a, &v, &err), FC_OK);
+    assert_int_equal(ui_call_lookup_build(&w->svc, &viewer, &q, NULL, NOW + 60, &a, &v, &err), FC_OK);
     assert_non_null(find(&v, res.person_id));
     arena_free(&a);
 }
@@ -396,6 +506,8 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(test_ui_lookup_finds_misspelt_repeat_caller_with_counts,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_ui_lookup_shows_reason_to_officer, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_ui_lookup_shows_last_risk_and_repeat_location, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_ui_lookup_empty_query_has_no_candidates, setup,
                                         teardown),
         cmocka_unit_test(test_ui_flag_reason_visible_by_role_and_org),
