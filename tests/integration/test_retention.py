@@ -69,8 +69,8 @@ class RetentionTest(fcharness.ServerTestCase):
             assert r.status == 201, r.text
             cls.incidents[key] = r.json()["id"]
         for key in ("old_closed", "recent_closed"):
-            r = cls.o.patch("/api/v1/incidents/%d" % cls.incidents[key],
-                            {"status": "closed", "outcome": "advice given"})
+            r = cls.o.post("/api/v1/incidents/%d/close" % cls.incidents[key],
+                           {"closure_code": "resolved_action_taken", "outcome": "advice given"})
             assert r.status == 200, r.text
         # age everything except the "fresh" person; then bring back what must be recent
         ids = [v for k, v in cls.p.items() if k != "fresh"]
