@@ -9,37 +9,6 @@
 
 int pg_unsupported_backup(struct store *s, const char *dest_path, struct fc_err *err);
 int pg_unsupported_restore(struct store *s, const char *src_path, struct fc_err *err);
-int pg_unsupported_team_area_replace(struct store *s, const char *version, const char *const *lsoa, const char *const *team_id, const char *const *team_name, const char *const *district, size_t n, struct fc_err *err);
-int pg_unsupported_risk_assessment_insert(struct store *s, const struct risk_assessment_rec *r, fc_id_t *out, struct fc_err *err);
-int pg_unsupported_risk_assessment_list(struct store *s, fc_id_t incident_id, fc_id_t person_id, struct arena *a, struct risk_assessment_rec **out, size_t *n, struct fc_err *err);
-int pg_unsupported_grade_insert(struct store *s, const struct grade_rec *g, fc_id_t *out, struct fc_err *err);
-int pg_unsupported_grade_list(struct store *s, fc_id_t incident_id, struct arena *a, struct grade_rec **out, size_t *n, struct fc_err *err);
-int pg_unsupported_contact_labels_insert(struct store *s, const struct contact_labels_rec *l, struct fc_err *err);
-int pg_unsupported_contact_labels_get(struct store *s, fc_id_t contact_id, struct arena *a, struct contact_labels_rec *out, struct fc_err *err);
-int pg_unsupported_task_insert(struct store *s, const struct task_rec *t, fc_id_t *out, struct fc_err *err);
-int pg_unsupported_task_get(struct store *s, fc_id_t id, struct arena *a, struct task_rec *out, struct fc_err *err);
-int pg_unsupported_task_search(struct store *s, const struct task_query *q, struct arena *a, struct task_rec **out, size_t *n, struct fc_err *err);
-int pg_unsupported_task_close(struct store *s, fc_id_t id, const char *status, fc_id_t by, fc_time_t at, const char *outcome, struct fc_err *err);
-int pg_unsupported_task_set_escalated(struct store *s, fc_id_t id, fc_time_t at, struct fc_err *err);
-int pg_unsupported_trigger_insert(struct store *s, const struct community_trigger_rec *t, fc_id_t *out, struct fc_err *err);
-int pg_unsupported_trigger_get(struct store *s, fc_id_t id, struct arena *a, struct community_trigger_rec *out, struct fc_err *err);
-int pg_unsupported_trigger_list_for_person(struct store *s, fc_id_t person_id, struct arena *a, struct community_trigger_rec **out, size_t *n, struct fc_err *err);
-int pg_unsupported_trigger_set_status(struct store *s, fc_id_t id, const char *status, const char *decision_reason, const char *outcome, struct fc_err *err);
-int pg_unsupported_trigger_step_set(struct store *s, fc_id_t trigger_id, const char *step, fc_time_t due_at, fc_time_t done_at, fc_id_t done_by, const char *note, struct fc_err *err);
-int pg_unsupported_update_plan_insert(struct store *s, const struct update_plan_rec *p, fc_id_t *out, struct fc_err *err);
-int pg_unsupported_update_plan_current(struct store *s, fc_id_t incident_id, struct arena *a, struct update_plan_rec *out, struct fc_err *err);
-int pg_unsupported_update_plan_set_next_due(struct store *s, fc_id_t plan_id, fc_time_t next_due_at, struct fc_err *err);
-int pg_unsupported_update_plan_due(struct store *s, fc_time_t before, struct arena *a, struct update_plan_rec **out, size_t *n, struct fc_err *err);
-int pg_unsupported_victim_update_insert(struct store *s, const struct victim_update_rec *u, fc_id_t *out, struct fc_err *err);
-int pg_unsupported_victim_update_list(struct store *s, fc_id_t incident_id, struct arena *a, struct victim_update_rec **out, size_t *n, struct fc_err *err);
-int pg_unsupported_incident_closure_insert(struct store *s, const struct incident_closure_rec *c, struct fc_err *err);
-int pg_unsupported_incident_closure_get(struct store *s, fc_id_t incident_id, struct arena *a, struct incident_closure_rec *out, struct fc_err *err);
-int pg_unsupported_survey_queue_insert(struct store *s, const struct survey_queue_rec *q, fc_id_t *out, struct fc_err *err);
-int pg_unsupported_survey_queue_list(struct store *s, const char *status, struct arena *a, struct survey_queue_rec **out, size_t *n, struct fc_err *err);
-int pg_unsupported_history_caller_contacts(struct store *s, fc_id_t person_id, fc_time_t from, fc_time_t to, fc_id_t exclude_contact, struct arena *a, fc_time_t **out, size_t *n, struct fc_err *err);
-int pg_unsupported_history_person_incidents(struct store *s, fc_id_t person_id, const char *role, fc_time_t from, fc_time_t to, struct arena *a, fc_time_t **out, size_t *n, struct fc_err *err);
-int pg_unsupported_history_place_incidents(struct store *s, const char *location_key, double lat_min, double lat_max, double lon_min, double lon_max, fc_time_t from, fc_time_t to, fc_id_t exclude_incident, struct arena *a, struct history_place_row **out, size_t *n, struct fc_err *err);
-int pg_unsupported_history_complaints(struct store *s, fc_id_t person_id, const char *problem_key, fc_time_t from, fc_time_t to, fc_id_t exclude_contact, struct arena *a, struct history_complaint_row **out, size_t *n, struct fc_err *err);
 int pg_unsupported_policeuk_upsert(struct store *s, const struct policeuk_record *r, enum policeuk_change *out_change, struct fc_err *err);
 int pg_unsupported_policeuk_counts(struct store *s, const struct report_filter *f, const char *crime_type, struct arena *a, struct report_count **out, size_t *n, struct fc_err *err);
 int pg_unsupported_report_incident_counts(struct store *s, const struct report_filter *f, struct arena *a, struct report_count **out, size_t *n, struct fc_err *err);
@@ -70,37 +39,6 @@ int pg_unsupported_retention_incident_anonymise(struct store *s, fc_id_t inciden
 #define PG_UNSUPPORTED_OPS \
     .backup = pg_unsupported_backup, \
     .restore = pg_unsupported_restore, \
-    .team_area_replace = pg_unsupported_team_area_replace, \
-    .risk_assessment_insert = pg_unsupported_risk_assessment_insert, \
-    .risk_assessment_list = pg_unsupported_risk_assessment_list, \
-    .grade_insert = pg_unsupported_grade_insert, \
-    .grade_list = pg_unsupported_grade_list, \
-    .contact_labels_insert = pg_unsupported_contact_labels_insert, \
-    .contact_labels_get = pg_unsupported_contact_labels_get, \
-    .task_insert = pg_unsupported_task_insert, \
-    .task_get = pg_unsupported_task_get, \
-    .task_search = pg_unsupported_task_search, \
-    .task_close = pg_unsupported_task_close, \
-    .task_set_escalated = pg_unsupported_task_set_escalated, \
-    .trigger_insert = pg_unsupported_trigger_insert, \
-    .trigger_get = pg_unsupported_trigger_get, \
-    .trigger_list_for_person = pg_unsupported_trigger_list_for_person, \
-    .trigger_set_status = pg_unsupported_trigger_set_status, \
-    .trigger_step_set = pg_unsupported_trigger_step_set, \
-    .update_plan_insert = pg_unsupported_update_plan_insert, \
-    .update_plan_current = pg_unsupported_update_plan_current, \
-    .update_plan_set_next_due = pg_unsupported_update_plan_set_next_due, \
-    .update_plan_due = pg_unsupported_update_plan_due, \
-    .victim_update_insert = pg_unsupported_victim_update_insert, \
-    .victim_update_list = pg_unsupported_victim_update_list, \
-    .incident_closure_insert = pg_unsupported_incident_closure_insert, \
-    .incident_closure_get = pg_unsupported_incident_closure_get, \
-    .survey_queue_insert = pg_unsupported_survey_queue_insert, \
-    .survey_queue_list = pg_unsupported_survey_queue_list, \
-    .history_caller_contacts = pg_unsupported_history_caller_contacts, \
-    .history_person_incidents = pg_unsupported_history_person_incidents, \
-    .history_place_incidents = pg_unsupported_history_place_incidents, \
-    .history_complaints = pg_unsupported_history_complaints, \
     .policeuk_upsert = pg_unsupported_policeuk_upsert, \
     .policeuk_counts = pg_unsupported_policeuk_counts, \
     .report_incident_counts = pg_unsupported_report_incident_counts, \

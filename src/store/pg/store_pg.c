@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "store/pg/pg_cases.h"
+#include "store/pg/pg_intake.h"
 #include "store/pg/pg_internal.h"
 #include "store/pg/pg_unsupported.h"
 #include "util/assets.h"
@@ -603,6 +604,8 @@ static const struct store_ops pg_ops = {
     .rows_put = pg_rows_put,
     .row_set = pg_row_set,
     .ids_reset = pg_ids_reset,
+    /* call handling: pg_intake.c */
+    PG_INTAKE_OPS,
     /* not written for PostgreSQL yet: each answers FC_EINTERNAL saying so */
     PG_UNSUPPORTED_OPS,
 };
