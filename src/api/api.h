@@ -21,6 +21,8 @@ int api_persons_get(struct http_req *req, struct http_resp *resp);
 int api_persons_update(struct http_req *req, struct http_resp *resp);
 int api_persons_search(struct http_req *req, struct http_resp *resp);
 int api_persons_flags(struct http_req *req, struct http_resp *resp);
+int api_persons_merge(struct http_req *req, struct http_resp *resp);
+int api_persons_unmerge(struct http_req *req, struct http_resp *resp);
 
 /* contacts.c */
 int api_contacts_create(struct http_req *req, struct http_resp *resp);

@@ -51,13 +51,12 @@ static int history_json(struct http_req *req, fc_id_t person_id, json_t **out)
     struct incident *incs;
     int rc;
 
-    struct contact_query cq = { .caller_person_id = person_id };
-    rc = st->ops->contact_count(st, &cq, &n_all, &e);
-    if (rc == FC_OK) {
-        cq.from = req->now - LOOKUP_WINDOW_S;
-        cq.to = req->now + 1;
-        rc = st->ops->contact_count(st, &cq, &n_12m, &e);
-    }
+    /* persons merged into this one count as this one */
+    fc_time_t *times = NULL;
+    rc = store_history_caller_contacts(st, person_id, 0, req->now + 1, 0, req->arena, &times,
+                                       &n_all, &e);
+    for (size_t i = 0; rc == FC_OK && i < n_all; i++)
+        n_12m += times[i] >= req->now - LOOKUP_WINDOW_S;
     if (rc == FC_OK)
         rc = st->ops->flag_list_for_person(st, person_id, req->arena, &flags, &n_flags, &e);
     struct incident_query iq = { .person_id = person_id, .status = "open", .limit = 100 };

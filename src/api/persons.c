@@ -1,5 +1,6 @@
 /*
- * api/persons.c: /api/v1/persons: create, read, append identifiers, search, flags.
+ * api/persons.c: /api/v1/persons: create, read, append identifiers, search, flags, and
+ * (supervisors) merge and un-merge.
  *
  * A person is the union of every identifier ever recorded for them (DESIGN section 2), so
  * "update" appends identifier rows and never overwrites one. Identifiers are normalised
@@ -635,4 +636,164 @@ int api_persons_flags(struct http_req *req, struct http_resp *resp)
         json_array_append_new(items, api_flag_json(req, &fs[i]));
     return http_resp_json(req, resp, 200, json_pack("{s:I, s:o}", "person_id", (json_int_t)id,
                                                     "items", items));
+}
+
+/* ---- merge and un-merge (supervisors) ---- */
+
+static const struct api_field merge_fields[] = {
+    { "into", API_INTEGER, true, 0, NULL },
+    { "reason", API_STRING, true, 1000, NULL },
+    { "purpose", API_STRING, false, 200, NULL },
+    API_FIELDS_END,
+};
+static const struct api_field unmerge_fields[] = {
+    { "reason", API_STRING, true, 1000, NULL },
+    { "purpose", API_STRING, false, 200, NULL },
+    API_FIELDS_END,
+};
+
+/* The reason a supervisor gives: required, and not only spaces. */
+static int merge_reason(struct http_req *req, const json_t *in, const char **out)
+{
+    const char *r = api_input_str(in, "reason");
+    while (r != NULL && (*r == ' ' || *r == '\t'))
+        r++;
+    if (r == NULL || *r == '\0')
+        return err_set(&req->err, FC_EINVAL, "reason", "say why (it goes in the audit trail)");
+    *out = api_input_str(in, "reason");
+    return FC_OK;
+}
+
+/*
+ * POST /api/v1/persons/{id}/merge {"into", "reason"}: the person {id} is the same as
+ * {into}. Nothing moves: {id} keeps every identifier and contact and points at {into},
+ * which the history counts follow; the index finds {into} by {id}'s values from now on.
+ */
+int api_persons_merge(struct http_req *req, struct http_resp *resp)
+{
+    struct store *st = req->app->store;
+    struct person from, into;
+    json_t *in;
+    const char *reason;
+    struct fc_err e;
+    fc_id_t id;
+    int rc = http_req_param_id(req, "id", &id);
+    if (rc == FC_OK)
+        rc = http_req_json(req, &in);
+    if (rc == FC_OK)
+        rc = api_input_check(in, "", merge_fields, &req->err);
+    if (rc == FC_OK)
+        rc = merge_reason(req, in, &reason);
+    if (rc != FC_OK)
+        return rc;
+    fc_id_t into_id = (fc_id_t)api_input_int(in, "into", 0);
+    if (into_id == id)
+        return err_set(&req->err, FC_EINVAL, "into", "a person cannot be merged into itself");
+    rc = st->ops->person_get(st, id, req->arena, &from, &e);
+    if (rc != FC_OK)
+        return api_store_failed(req, rc, &e);
+    if (from.merged_into != 0)
+        return err_set(&req->err, FC_ECONFLICT, "id", "this person is already merged into %lld",
+                       (long long)from.merged_into);
+    rc = into_id > 0 ? st->ops->person_get(st, into_id, req->arena, &into, &e) : FC_ENOTFOUND;
+    if (rc == FC_ENOTFOUND)
+        return err_set(&req->err, FC_EINVAL, "into", "no such person");
+    if (rc != FC_OK)
+        return api_store_failed(req, rc, &e);
+    if (into.merged_into != 0)
+        return err_set(&req->err, FC_EINVAL, "into",
+                       "that person is itself merged into %lld: merge into that one",
+                       (long long)into.merged_into);
+    rc = st->ops->txn_begin(st, &e);
+    if (rc != FC_OK)
+        return api_store_failed(req, rc, &e);
+    rc = st->ops->person_set_merged(st, id, into_id, &e);
+    if (rc != FC_OK) {
+        api_store_failed(req, rc, &e);
+        goto out;
+    }
+    rc = api_audit(req, AUDIT_ALTER, "person", id, reason,
+                   arena_sprintf(req->arena, "merged into person %lld", (long long)into_id));
+    if (rc == FC_OK)
+        rc = api_audit(req, AUDIT_ALTER, "person", into_id, reason,
+                       arena_sprintf(req->arena, "person %lld merged into this one", (long long)id));
+    if (rc != FC_OK)
+        goto out;
+    rc = st->ops->txn_commit(st, &e);
+    if (rc != FC_OK)
+        return api_store_failed(req, rc, &e);
+    if (req->app->match != NULL && match_person_merge(req->app->match, id, into_id, &e) != FC_OK)
+        log_emit(LOG_WARN, "persons.index_failed", "req=%s person=%lld msg=\"%s\"",
+                 req->request_id, (long long)id, e.msg);
+    log_emit(LOG_INFO, "persons.merged", "req=%s from=%lld into=%lld", req->request_id,
+             (long long)id, (long long)into_id);
+    from.merged_into = into_id;
+    return http_resp_json(req, resp, 200, person_json(req, &from));
+out:
+    st->ops->txn_rollback(st);
+    return rc;
+}
+
+/*
+ * POST /api/v1/persons/{id}/unmerge {"reason"}: undoes a merge. Nothing was moved, so
+ * nothing is lost: {id}'s identifiers, contacts, flags and incidents are its own again and
+ * the index finds both persons, each by its own values only.
+ */
+int api_persons_unmerge(struct http_req *req, struct http_resp *resp)
+{
+    struct store *st = req->app->store;
+    struct person from, into;
+    json_t *in;
+    const char *reason;
+    struct fc_err e;
+    fc_id_t id;
+    int rc = http_req_param_id(req, "id", &id);
+    if (rc == FC_OK)
+        rc = http_req_json(req, &in);
+    if (rc == FC_OK)
+        rc = api_input_check(in, "", unmerge_fields, &req->err);
+    if (rc == FC_OK)
+        rc = merge_reason(req, in, &reason);
+    if (rc != FC_OK)
+        return rc;
+    rc = st->ops->person_get(st, id, req->arena, &from, &e);
+    if (rc != FC_OK)
+        return api_store_failed(req, rc, &e);
+    fc_id_t into_id = from.merged_into;
+    if (into_id == 0)
+        return err_set(&req->err, FC_ECONFLICT, "id", "this person is not merged into another");
+    rc = st->ops->txn_begin(st, &e);
+    if (rc != FC_OK)
+        return api_store_failed(req, rc, &e);
+    rc = st->ops->person_set_merged(st, id, 0, &e);
+    if (rc != FC_OK) {
+        api_store_failed(req, rc, &e);
+        goto out;
+    }
+    rc = api_audit(req, AUDIT_ALTER, "person", id, reason,
+                   arena_sprintf(req->arena, "un-merged from person %lld", (long long)into_id));
+    if (rc == FC_OK)
+        rc = api_audit(req, AUDIT_ALTER, "person", into_id, reason,
+                       arena_sprintf(req->arena, "person %lld un-merged from this one",
+                                     (long long)id));
+    if (rc != FC_OK)
+        goto out;
+    rc = st->ops->txn_commit(st, &e);
+    if (rc != FC_OK)
+        return api_store_failed(req, rc, &e);
+    /* both as stored now, every identifier row, to rebuild their index entries */
+    rc = st->ops->person_get(st, id, req->arena, &from, &e);
+    if (rc == FC_OK)
+        rc = st->ops->person_get(st, into_id, req->arena, &into, &e);
+    if (rc == FC_OK && req->app->match != NULL)
+        rc = match_person_unmerge(req->app->match, &from, &into, &e);
+    if (rc != FC_OK)
+        log_emit(LOG_WARN, "persons.index_failed", "req=%s person=%lld msg=\"%s\"",
+                 req->request_id, (long long)id, e.msg);
+    log_emit(LOG_INFO, "persons.unmerged", "req=%s person=%lld from=%lld", req->request_id,
+             (long long)id, (long long)into_id);
+    return http_resp_json(req, resp, 200, person_json(req, &from));
+out:
+    st->ops->txn_rollback(st);
+    return rc;
 }

@@ -62,6 +62,10 @@ const struct http_route http_routes[] = {
       "append identifiers to a person" },
     { "GET", "/api/v1/persons/{id}/flags", api_persons_flags, R_RECORDS,
       "the flags on a person" },
+    { "POST", "/api/v1/persons/{id}/merge", api_persons_merge, R_SUPERVISORS,
+      "merge a person into another found to be the same (supervisors)" },
+    { "POST", "/api/v1/persons/{id}/unmerge", api_persons_unmerge, R_SUPERVISORS,
+      "undo a merge: the person and everything recorded for it are its own again" },
 
     { "POST", "/api/v1/contacts", api_contacts_create, R_RECORDS, "record a contact" },
     { "GET", "/api/v1/contacts", api_contacts_search, R_RECORDS,

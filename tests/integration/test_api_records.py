@@ -123,6 +123,94 @@ class RecordsTest(fcharness.ServerTestCase):
                                              {"channel": "phone", "caller_person_id": 987654}),
                            422, "caller_person_id")
 
+    def test_merge_then_unmerge_gives_each_person_back_their_own_history(self):
+        a = self.new_person(surname="Mergewell", forename="Theodore",
+                            dobs=[{"date": "01/04/1975"}], phones=[{"number": "07700 900701"}],
+                            addresses=[{"raw": "3 Fosse Road, Leicester", "postcode": "LE3 5AA"}])
+        b = self.new_person(surname="Bramblecot", forename="Winifred",
+                            dobs=[{"date": "22/11/1958"}], phones=[{"number": "07700 900702"}],
+                            addresses=[{"raw": "9 Aylestone Road, Leicester",
+                                        "postcode": "LE2 7AA"}])
+        c = self.new_person(surname="Thirdparty", forename="Cyril",
+                            dobs=[{"date": "02/02/1990"}], phones=[{"number": "07700 900703"}])
+        for pid, n in ((a["id"], 2), (b["id"], 1)):
+            for _ in range(n):
+                r = self.handler.post("/api/v1/contacts", {"channel": "phone",
+                                                           "caller_person_id": pid})
+                self.assertEqual(r.status, 201, r.text)
+        r = self.officer.post("/api/v1/flags", {
+            "person_id": b["id"], "kind": "vulnerable", "agency": "Leicestershire Police",
+            "reason": "lives alone", "sharing_basis": "s115"}, purpose="safeguarding")
+        self.assertEqual(r.status, 201, r.text)
+        a_look = {"forename": "Theodore", "surname": "Mergewell", "dob": "01/04/1975",
+                  "phone": "07700900701", "purpose": "merge test"}
+        b_look = {"forename": "Winifred", "surname": "Bramblecot", "dob": "22/11/1958",
+                  "phone": "07700900702", "purpose": "merge test"}
+
+        def shown(look):
+            r = self.supervisor.post("/api/v1/lookup", look)
+            self.assertEqual(r.status, 200, r.text)
+            return {c["person_id"]: c for c in r.json()["candidates"]}
+
+        url = "/api/v1/persons/%d/merge" % b["id"]
+        # supervisors only, with a reason, into another person who exists and is not merged
+        self.assertProblem(self.handler.post(url, {"into": a["id"], "reason": "same"}), 403)
+        self.assertProblem(self.officer.post(url, {"into": a["id"], "reason": "same"}), 403)
+        self.assertProblem(self.supervisor.post(url, {"into": a["id"], "reason": "  "}),
+                           422, "reason")
+        self.assertProblem(self.supervisor.post(url, {"into": b["id"], "reason": "x"}),
+                           422, "into")
+        self.assertProblem(self.supervisor.post(url, {"into": 987654, "reason": "x"}),
+                           422, "into")
+        self.assertProblem(self.supervisor.post("/api/v1/persons/987654/merge",
+                                                {"into": a["id"], "reason": "x"}), 404)
+        r = self.supervisor.post(url, {"into": a["id"], "reason": "same caller, two records"})
+        self.assertEqual(r.status, 200, r.text)
+        self.assertEqual(r.json()["merged_into"], a["id"])
+        self.assertProblem(self.supervisor.post(url, {"into": a["id"], "reason": "again"}), 409)
+        # no chains: a person others are merged into is not merged itself
+        self.assertProblem(self.supervisor.post("/api/v1/persons/%d/merge" % a["id"],
+                                                {"into": c["id"], "reason": "x"}), 422, "id")
+        self.assertProblem(self.supervisor.post("/api/v1/persons/%d/merge" % c["id"],
+                                                {"into": b["id"], "reason": "x"}), 422, "into")
+        # merged: B's details find A, which carries both histories
+        found = shown(b_look)
+        self.assertIn(a["id"], found)
+        self.assertNotIn(b["id"], found)
+        self.assertEqual(found[a["id"]]["history"]["contacts_total"], 3)
+
+        unmerge = "/api/v1/persons/%d/unmerge" % b["id"]
+        self.assertProblem(self.handler.post(unmerge, {"reason": "x"}), 403)
+        self.assertProblem(self.supervisor.post(unmerge, {}), 422, "reason")
+        self.assertProblem(self.supervisor.post("/api/v1/persons/%d/unmerge" % a["id"],
+                                                {"reason": "x"}), 409)
+        r = self.supervisor.post(unmerge, {"reason": "different people: dates of birth differ"})
+        self.assertEqual(r.status, 200, r.text)
+        self.assertNotIn("merged_into", r.json())
+        # nothing lost: B has every identifier, contact and flag it had, A only its own
+        self.assertEqual([n["surname"] for n in r.json()["names"]], ["Bramblecot"])
+        self.assertEqual([p["number"] for p in r.json()["phones"]], ["07700 900702"])
+        found = shown(b_look)
+        self.assertIn(b["id"], found)
+        self.assertNotIn(a["id"], found)
+        self.assertEqual(found[b["id"]]["history"]["contacts_total"], 1)
+        self.assertEqual([f["kind"] for f in found[b["id"]]["history"]["flags"]], ["vulnerable"])
+        found = shown(a_look)
+        self.assertIn(a["id"], found)
+        self.assertNotIn(b["id"], found)
+        self.assertEqual(found[a["id"]]["history"]["contacts_total"], 2)
+        self.assertEqual(found[a["id"]]["history"]["flags"], [])
+        self.assertEqual(self.supervisor.get("/api/v1/contacts?caller_person_id=%d" % b["id"],
+                                             purpose="merge test").json()["items"].__len__(), 1)
+        # audited on both persons, with the reasons
+        for pid in (a["id"], b["id"]):
+            rows = [r for r in audit_rows(self.srv, "person", pid) if r["action"] == "alter"
+                    and ("merge" in r["detail"])]
+            self.assertEqual([r["purpose"] for r in rows],
+                             ["same caller, two records",
+                              "different people: dates of birth differ"], rows)
+            self.assertTrue(all(r["actor_user_id"] == self.supervisor.user["id"] for r in rows))
+
     def test_incident_create_update_search(self):
         p = self.new_person(surname="Victimson")
         r = self.handler.post("/api/v1/incidents", {

@@ -450,6 +450,28 @@ static bool person_has(const struct mperson *p, uint8_t kind, uint32_t a)
     return false;
 }
 
+void index_uncount_names(struct match_service *s, uint32_t slot)
+{
+    const struct mperson *p = &s->persons[slot];
+    for (uint16_t i = 0; i < p->n; i++) {
+        uint8_t kind = p->v[i].kind;
+        uint32_t id = p->v[i].a;
+        if ((kind != PV_FORE && kind != PV_SUR) || id == 0)
+            continue;
+        bool seen = false;
+        for (uint16_t j = 0; j < i && !seen; j++)
+            seen = p->v[j].kind == kind && p->v[j].a == id;
+        if (seen)
+            continue;
+        enum intern_role role = kind == PV_FORE ? ROLE_FORE : ROLE_SUR;
+        uint64_t *total = kind == PV_FORE ? &s->total_fore : &s->total_sur;
+        if (s->names.e[id].count[role] > 0)
+            s->names.e[id].count[role]--;
+        if (*total > 0)
+            (*total)--;
+    }
+}
+
 void index_add_norm(struct match_service *s, uint32_t slot, const struct match_norm *n,
                     int year)
 {

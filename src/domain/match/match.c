@@ -194,9 +194,9 @@ int match_person_add(struct match_service *s, fc_id_t person_id, const struct ma
     return FC_OK;
 }
 
-int match_person_add_stored(struct match_service *s, const struct person *p, struct fc_err *err)
+/* How many records a stored person gives: rows of different kinds pair up by index. */
+static size_t stored_rows(const struct person *p)
 {
-    /* every identifier row becomes one record; rows of different kinds pair up by index */
     size_t rows = p->n_names;
     if (p->n_dobs > rows)
         rows = p->n_dobs;
@@ -206,36 +206,66 @@ int match_person_add_stored(struct match_service *s, const struct person *p, str
         rows = p->n_emails;
     if (p->n_addresses > rows)
         rows = p->n_addresses;
-    for (size_t i = 0; i < rows; i++) {
-        struct match_record r = { 0 };
-        fc_time_t at = p->created_at;
-        if (i < p->n_names) {
-            r.forename = p->names[i].forename;
-            r.surname = p->names[i].surname;
-            r.full_name = p->names[i].raw;
-            if (p->names[i].middles && r.forename) {
-                /* middles travel with the forename field */
-                static __thread char buf[256];
-                snprintf(buf, sizeof buf, "%s %s", r.forename, p->names[i].middles);
-                r.forename = buf;
-            }
-            at = p->names[i].prov.recorded_at ? p->names[i].prov.recorded_at : at;
+    return rows;
+}
+
+/* Record i of a stored person, and when it was recorded. `buf` holds a forename with its
+ * middle names. */
+static void stored_record(const struct person *p, size_t i, struct match_record *r,
+                          fc_time_t *at, char *buf, size_t cap)
+{
+    memset(r, 0, sizeof(*r));
+    *at = p->created_at;
+    if (i < p->n_names) {
+        r->forename = p->names[i].forename;
+        r->surname = p->names[i].surname;
+        r->full_name = p->names[i].raw;
+        if (p->names[i].middles && r->forename) {
+            /* middles travel with the forename field */
+            snprintf(buf, cap, "%s %s", r->forename, p->names[i].middles);
+            r->forename = buf;
         }
-        if (i < p->n_dobs && !p->dobs[i].is_placeholder && p->dobs[i].precision == DOB_FULL)
-            r.dob = p->dobs[i].date;
-        if (i < p->n_phones)
-            r.phone = p->phones[i].e164 ? p->phones[i].e164 : p->phones[i].raw;
-        if (i < p->n_emails)
-            r.email = p->emails[i].norm ? p->emails[i].norm : p->emails[i].raw;
-        if (i < p->n_addresses) {
-            r.address = p->addresses[i].raw;
-            r.postcode = p->addresses[i].postcode;
-        }
+        *at = p->names[i].prov.recorded_at ? p->names[i].prov.recorded_at : *at;
+    }
+    if (i < p->n_dobs && !p->dobs[i].is_placeholder && p->dobs[i].precision == DOB_FULL)
+        r->dob = p->dobs[i].date;
+    if (i < p->n_phones)
+        r->phone = p->phones[i].e164 ? p->phones[i].e164 : p->phones[i].raw;
+    if (i < p->n_emails)
+        r->email = p->emails[i].norm ? p->emails[i].norm : p->emails[i].raw;
+    if (i < p->n_addresses) {
+        r->address = p->addresses[i].raw;
+        r->postcode = p->addresses[i].postcode;
+    }
+}
+
+int match_person_add_stored(struct match_service *s, const struct person *p, struct fc_err *err)
+{
+    char buf[256];
+    for (size_t i = 0, rows = stored_rows(p); i < rows; i++) {
+        struct match_record r;
+        fc_time_t at;
+        stored_record(p, i, &r, &at, buf, sizeof(buf));
         int rc = match_person_add(s, p->id, &r, at, err);
         if (rc != FC_OK)
             return rc;
     }
     return FC_OK;
+}
+
+/* Every record of a stored person into `slot`; the caller holds the write lock. */
+static void add_stored_locked(struct match_service *s, uint32_t slot, const struct person *p)
+{
+    char buf[256];
+    struct match_norm n;
+    for (size_t i = 0, rows = stored_rows(p); i < rows; i++) {
+        struct match_record r;
+        fc_time_t at;
+        stored_record(p, i, &r, &at, buf, sizeof(buf));
+        int year = year_of(at);
+        match_norm_record(&r, year, &n);
+        index_add_norm(s, slot, &n, year);
+    }
 }
 
 static int load_cb(void *ctx, const struct person *p)
@@ -281,6 +311,32 @@ int match_person_merge(struct match_service *s, fc_id_t from, fc_id_t into, stru
     pthread_rwlock_unlock(&s->lock);
     if (rc != FC_OK)
         return err_set(err, rc, "person_id", "cannot merge these persons in the match index");
+    return FC_OK;
+}
+
+int match_person_unmerge(struct match_service *s, const struct person *from,
+                         const struct person *into, struct fc_err *err)
+{
+    if (from->id <= 0 || into->id <= 0 || from->id == into->id)
+        return err_set(err, FC_EINVAL, "person_id", "un-merge needs two different persons");
+    pthread_rwlock_wrlock(&s->lock);
+    uint32_t fs, is;
+    int rc = index_person_slot(s, from->id, true, &fs);
+    if (rc == FC_OK)
+        rc = index_person_slot(s, into->id, true, &is);
+    if (rc == FC_OK) {
+        /* `into` keeps only its own values again: they come back from the store, and their
+         * names were counted for the term frequencies when first recorded */
+        s->persons[is].n = 0;
+        add_stored_locked(s, is, into);
+        index_uncount_names(s, is);
+        /* `from` matches again: its values were kept; its blocking keys find it again */
+        s->persons[fs].merged = false;
+        add_stored_locked(s, fs, from);
+    }
+    pthread_rwlock_unlock(&s->lock);
+    if (rc != FC_OK)
+        return err_set(err, rc, "person_id", "cannot un-merge these persons in the match index");
     return FC_OK;
 }
 

@@ -12,7 +12,7 @@
  * store has committed them; match_service_load() builds the index from the store at start.
  *
  * Threads: one service is shared by all workers. Lookups take a read lock and run
- * concurrently; match_person_add / match_person_merge take the write lock briefly (the
+ * concurrently; match_person_add / _merge / _unmerge take the write lock briefly (the
  * store is never called under it). The model is immutable after create.
  */
 #ifndef FC_DOMAIN_MATCH_MATCH_H
@@ -116,6 +116,12 @@ int match_person_add_stored(struct match_service *svc, const struct person *p,
 /* Moves every identifier of `from` onto `into` (supervisor merge); `from` stops matching. */
 int match_person_merge(struct match_service *svc, fc_id_t from, fc_id_t into,
                        struct fc_err *err);
+
+/* Undoes a merge (supervisor un-merge): `into` keeps only its own stored identifiers and
+ * `from` matches again with all of its own. Both are the persons as stored (every
+ * identifier row). */
+int match_person_unmerge(struct match_service *svc, const struct person *from,
+                         const struct person *into, struct fc_err *err);
 
 /* Persons, distinct index keys and approximate bytes held. */
 void match_service_stats(struct match_service *svc, size_t *persons, size_t *keys,

@@ -128,6 +128,9 @@ struct match_service {
 
 /* index.c */
 int index_person_slot(struct match_service *s, fc_id_t id, bool create, uint32_t *out);
+/* Takes back the term-frequency counts of the distinct names held by `slot` (their values
+ * were added again after having been counted once). Caller holds the write lock. */
+void index_uncount_names(struct match_service *s, uint32_t slot);
 void index_add_norm(struct match_service *s, uint32_t slot, const struct match_norm *n,
                     int year);
 /* Collects candidate slots for a query into out (deduplicated), at most max. */

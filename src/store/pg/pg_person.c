@@ -544,11 +544,20 @@ int pg_person_set_merged(struct store *s, fc_id_t from, fc_id_t into, struct fc_
     struct pg_params q = { 0 };
     pg_param_int(&q, from);
     pg_param_id(&q, into);
-    rc = pg_exec(c, PG_PERSON_SET_MERGED, "UPDATE person SET merged_into = $2 WHERE id = $1", &q,
-                 "person merge", &r, err);
-    if (rc == FC_OK && strcmp(PQcmdTuples(r), "0") == 0)
-        rc = err_set(err, FC_ENOTFOUND, "id", "person not found");
+    /* no chains: a person others are merged into is not merged itself */
+    rc = pg_exec(c, PG_PERSON_SET_MERGED,
+                 "UPDATE person SET merged_into = $2::bigint WHERE id = $1 AND ($2::bigint IS NULL "
+                 "OR NOT EXISTS (SELECT 1 FROM person m WHERE m.merged_into = $1))",
+                 &q, "person merge", &r, err);
+    bool none = rc == FC_OK && strcmp(PQcmdTuples(r), "0") == 0;
     PQclear(r);
+    if (none) {
+        struct person self;
+        rc = pg_person_get(s, from, &a, &self, err);
+        if (rc == FC_OK)
+            rc = err_set(err, FC_EINVAL, "id",
+                         "other persons are merged into this person: un-merge them first");
+    }
 out:
     arena_free(&a);
     return pg_tx_end(c, rc, err);

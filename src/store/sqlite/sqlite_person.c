@@ -560,15 +560,23 @@ int sqlite_person_set_merged(struct store *s, fc_id_t from, fc_id_t into, struct
         if (rc != FC_OK)
             goto out;
     }
-    rc = sqlite_stmt(c, SLOT_PERSON_SET_MERGED, "UPDATE person SET merged_into = ?2 WHERE id = ?1",
+    /* no chains: a person others are merged into is not merged itself */
+    rc = sqlite_stmt(c, SLOT_PERSON_SET_MERGED,
+                     "UPDATE person SET merged_into = ?2 WHERE id = ?1 AND (?2 IS NULL OR "
+                     "NOT EXISTS (SELECT 1 FROM person m WHERE m.merged_into = ?1))",
                      &st, err);
     if (rc != FC_OK)
         goto out;
     sqlite3_bind_int64(st, 1, from);
     sqlite_bind_id(st, 2, into);
     rc = sqlite_exec_stmt(c, st, "person merge", err);
-    if (rc == FC_OK && sqlite3_changes(c->db) == 0)
-        rc = err_set(err, FC_ENOTFOUND, "id", "person not found");
+    if (rc == FC_OK && sqlite3_changes(c->db) == 0) {
+        struct person self;
+        rc = sqlite_person_get(s, from, &a, &self, err);
+        if (rc == FC_OK)
+            rc = err_set(err, FC_EINVAL, "id",
+                         "other persons are merged into this person: un-merge them first");
+    }
 out:
     arena_free(&a);
     return sqlite_tx_end(c, rc, err);

@@ -459,6 +459,11 @@ static void test_person_merge_hides_from_scan_and_search(void **state)
     assert_int_equal(store_person_set_merged(s, a3, a3, &err), FC_EINVAL);
     assert_int_equal(store_person_set_merged(s, a3, 9999, &err), FC_EINVAL);
     assert_int_equal(store_person_set_merged(s, 9999, a1, &err), FC_ENOTFOUND);
+    /* no chains: a person others are merged into is not merged itself */
+    assert_int_equal(store_person_set_merged(s, a1, a3, &err), FC_EINVAL);
+    assert_string_equal(err.field, "id");
+    assert_int_equal(store_person_get(s, a1, &a, &got, &err), FC_OK);
+    assert_int_equal(got.merged_into, 0);
     /* split: unmerge */
     assert_int_equal(store_person_set_merged(s, a2, 0, &err), FC_OK);
     assert_int_equal(person_count(s), 3);

@@ -108,6 +108,76 @@ static void test_merge_moves_identifiers(void **state)
     match_service_free(s);
 }
 
+/* A stored person with one row of each identifier, as the store hands it back. */
+static void stored(struct person *p, fc_id_t id, struct person_name *n, struct person_dob *d,
+                   struct person_phone *ph, struct person_address *ad, const char *fore,
+                   const char *dob, const char *phone)
+{
+    *n = (struct person_name){ .raw = (char *)fore, .forename = (char *)fore,
+                               .surname = "Hughes", .prov = { "contact", 0, T2024 } };
+    *d = (struct person_dob){ .raw = (char *)dob, .precision = DOB_FULL,
+                              .prov = { "contact", 0, T2024 } };
+    snprintf(d->date, sizeof(d->date), "%s", dob);
+    *ph = (struct person_phone){ .raw = (char *)phone, .e164 = (char *)phone,
+                                 .prov = { "contact", 0, T2024 } };
+    *ad = (struct person_address){ .raw = "14 London Road", .postcode = "LE2 0QS",
+                                   .prov = { "contact", 0, T2024 } };
+    *p = (struct person){ .id = id, .created_at = T2024, .names = n, .n_names = 1,
+                          .dobs = d, .n_dobs = 1, .phones = ph, .n_phones = 1,
+                          .addresses = ad, .n_addresses = 1 };
+}
+
+static fc_id_t best(struct match_service *s, const struct match_record *q, struct arena *a)
+{
+    struct match_result res;
+    struct fc_err err;
+    assert_int_equal(match_lookup(s, q, T2024, a, &res, &err), FC_OK);
+    return res.n > 0 && res.cands[0].band != MATCH_BAND_NONE ? res.cands[0].person_id : 0;
+}
+
+static void test_unmerge_gives_each_person_its_own_values(void **state)
+{
+    (void)state;
+    struct match_service *s = service_with_people();
+    struct arena a;
+    arena_init(&a, 0);
+    struct fc_err err;
+    const struct match_record rob = { .forename = "Robert", .surname = "Hughes",
+                                      .dob = "1961-03-12", .phone = "+447700900123" };
+    const struct match_record sue = { .forename = "Susan", .surname = "Hughes",
+                                      .dob = "1963-07-01", .phone = "+447700900555" };
+    assert_int_equal(best(s, &sue, &a), 2);
+    assert_int_equal(match_person_merge(s, 2, 1, &err), FC_OK);
+    assert_int_equal(best(s, &sue, &a), 1);
+    struct person pr, ps;
+    struct person_name nr, ns;
+    struct person_dob dr, ds;
+    struct person_phone phr, phs;
+    struct person_address adr, ads;
+    stored(&pr, 1, &nr, &dr, &phr, &adr, "Robert", "1961-03-12", "+447700900123");
+    stored(&ps, 2, &ns, &ds, &phs, &ads, "Susan", "1963-07-01", "+447700900555");
+    size_t persons0, keys0, bytes0;
+    match_service_stats(s, &persons0, &keys0, &bytes0);
+    assert_int_equal(match_person_unmerge(s, &ps, &pr, &err), FC_OK);
+    /* each is found by its own values again, and Robert no longer by Susan's */
+    assert_int_equal(best(s, &sue, &a), 2);
+    assert_int_equal(best(s, &rob, &a), 1);
+    struct match_result res;
+    assert_int_equal(match_lookup(s, &sue, T2024, &a, &res, &err), FC_OK);
+    for (size_t i = 0; i < res.n; i++)
+        if (res.cands[i].person_id == 1)
+            assert_int_not_equal(res.cands[i].band, MATCH_BAND_SAME);
+    size_t persons1, keys1, bytes1;
+    match_service_stats(s, &persons1, &keys1, &bytes1);
+    assert_int_equal(persons1, persons0);
+    /* merge again after the split works the same way */
+    assert_int_equal(match_person_merge(s, 2, 1, &err), FC_OK);
+    assert_int_equal(best(s, &sue, &a), 1);
+    assert_int_equal(match_person_unmerge(s, &ps, &ps, &err), FC_EINVAL);
+    arena_free(&a);
+    match_service_free(s);
+}
+
 static void test_empty_query_refused(void **state)
 {
     (void)state;
@@ -186,6 +256,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_lookup_nickname_misspelt),
         cmocka_unit_test(test_household_member_not_same),
         cmocka_unit_test(test_merge_moves_identifiers),
+        cmocka_unit_test(test_unmerge_gives_each_person_its_own_values),
         cmocka_unit_test(test_empty_query_refused),
         cmocka_unit_test(test_concurrent_readers_and_writer),
     };
