@@ -5,8 +5,10 @@
  * cases run against every backend; by default each case gets a new SQLite file in a
  * temporary directory, removed afterwards. Raw-SQL helpers that tamper with a store behind
  * the interface's back live here too (tests may; src/ may not).
- * A PostgreSQL URL gets its own new schema per case (fc_schema=fc_t<pid>_<n>, created by
- * the backend), so cases running at once on one database never see each other's rows.
+ * A PostgreSQL URL gets its own new schema per case (fc_schema=fc_t<pid>_<n>_<clock>,
+ * created by the backend), so cases running at once on one database never see each other's
+ * rows. The clock part matters: schemas outlive their process, and process ids come round
+ * again within one long test run.
  * Other URLs are used as given.
  */
 #ifndef FC_TESTS_STORE_FIXTURE_H
@@ -17,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "store/store.h"
@@ -53,8 +56,12 @@ static inline int fixture_prepare(struct store_fixture *f)
     if (url != NULL && (strncmp(url, "postgresql://", 13) == 0 ||
                         strncmp(url, "postgres://", 11) == 0)) {
         static unsigned n;
-        snprintf(f->url, sizeof(f->url), "%s%sfc_schema=fc_t%ld_%u", url,
-                 strchr(url, '?') ? "&" : "?", (long)getpid(), n++);
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        unsigned long long clock_ns =
+            (unsigned long long)ts.tv_sec * 1000000000ULL + (unsigned long long)ts.tv_nsec;
+        snprintf(f->url, sizeof(f->url), "%s%sfc_schema=fc_t%ld_%u_%llx", url,
+                 strchr(url, '?') ? "&" : "?", (long)getpid(), n++, clock_ns);
         return 0;
     }
     if (url != NULL && url[0] != '\0' && strncmp(url, "sqlite:", 7) != 0) {
