@@ -2,7 +2,9 @@
  * api/ui_cases.c: the case page: what the case is about, the people and incidents the
  * viewer's organisation may see (police-only incidents are counted, never shown, to a
  * partner), the action plan, reviews, sharing and the timeline filtered for the viewer.
- * cases_view_load() has already applied the sharing rules and audited the read.
+ * cases_view_load() has already applied the sharing rules and audited the read. Viewers
+ * who may contribute get two plain forms (they work without JavaScript): add an action
+ * from the intervention catalogue, and record a review.
  */
 #include "api/ui_screens.h"
 
@@ -10,6 +12,7 @@
 #include <string.h>
 
 #include "domain/access/access.h"
+#include "domain/cases/catalogue.h"
 #include "domain/cases/cases.h"
 
 static void when(char *buf, size_t n, fc_time_t t)
@@ -30,7 +33,77 @@ static void th_row(struct html *h, const char *const *cols, size_t n)
     html_close(h, "thead");
 }
 
-void ui_case_render(struct html *h, const struct ui_page *page, const struct cases_view *v)
+static const char *form_value(const struct ui_case_form *f, const char *which, const char *v)
+{
+    return f != NULL && f->which != NULL && strcmp(f->which, which) == 0 ? v : NULL;
+}
+
+static void form_error(struct html *h, const struct ui_case_form *f, const char *which)
+{
+    if (f == NULL || f->error == NULL || f->which == NULL || strcmp(f->which, which) != 0)
+        return;
+    html_open(h, "div", "class", "notice notice--error", "role", "alert", "data-testid",
+              "case-form-error", NULL);
+    html_text(h, "Not saved: ");
+    html_text(h, f->error);
+    html_close(h, "div");
+}
+
+static void action_form(struct html *h, const struct ui_page *page, const struct cases_view *v,
+                        const struct ui_case_form *f)
+{
+    char action[64];
+    snprintf(action, sizeof(action), "/cases/%lld/actions", (long long)v->c.id);
+    html_elem(h, "h3", "Add an action", "id", "h-add-action", NULL);
+    form_error(h, f, "action");
+    html_open(h, "form", "method", "post", "action", action, "class", "case-form",
+              "aria-labelledby", "h-add-action", "data-testid", "add-action", NULL);
+    ui_csrf_field(h, page->csrf);
+    const char *cur = form_value(f, "action", f ? f->intervention : NULL);
+    html_open(h, "div", "class", "field", NULL);
+    html_elem(h, "label", "Intervention", "for", "f-intervention", NULL);
+    html_elem(h, "span", "Who may take each one, and in what order, is checked when you add it",
+              "class", "hint", NULL);
+    html_open(h, "select", "id", "f-intervention", "name", "intervention", NULL);
+    for (int i = 0; i < CASES_IV_COUNT; i++) {
+        const struct cases_intervention_info *iv = cases_catalogue_get((enum cases_intervention)i);
+        bool sel = cur != NULL && strcmp(cur, iv->code) == 0;
+        html_elem(h, "option", iv->label, "value", iv->code, "selected", sel ? "" : HTML_OMIT,
+                  NULL);
+    }
+    html_close(h, "select");
+    html_close(h, "div");
+    ui_text_field(h, "text", "title", "What will be done", form_value(f, "action", f ? f->title : NULL),
+                  "Needed for a free action; otherwise the intervention's name is used", NULL,
+                  "autocomplete", "off", NULL);
+    ui_text_field(h, "date", "due", "Due by", form_value(f, "action", f ? f->due : NULL),
+                  "Leave blank for the usual time for this intervention", NULL, NULL);
+    html_elem(h, "button", "Add action", "type", "submit", NULL);
+    html_close(h, "form");
+}
+
+static void review_form(struct html *h, const struct ui_page *page, const struct cases_view *v,
+                        const struct ui_case_form *f)
+{
+    char action[64];
+    snprintf(action, sizeof(action), "/cases/%lld/reviews", (long long)v->c.id);
+    html_elem(h, "h3", "Record a review", "id", "h-add-review", NULL);
+    form_error(h, f, "review");
+    html_open(h, "form", "method", "post", "action", action, "class", "case-form",
+              "aria-labelledby", "h-add-review", "data-testid", "add-review", NULL);
+    ui_csrf_field(h, page->csrf);
+    html_open(h, "div", "class", "field", NULL);
+    html_elem(h, "label", "What the review found and decided", "for", "f-summary", NULL);
+    const char *sum = form_value(f, "review", f ? f->summary : NULL);
+    html_elem(h, "textarea", sum ? sum : "", "id", "f-summary", "name", "summary", "rows", "3",
+              NULL);
+    html_close(h, "div");
+    html_elem(h, "button", "Record review", "type", "submit", NULL);
+    html_close(h, "form");
+}
+
+void ui_case_render(struct html *h, const struct ui_page *page, const struct cases_view *v,
+                    const struct ui_case_form *form)
 {
     char buf[64];
     ui_page_begin(h, page);
@@ -131,6 +204,8 @@ void ui_case_render(struct html *h, const struct ui_page *page, const struct cas
     html_close(h, "tbody");
     html_close(h, "table");
     html_close(h, "div");
+    if (v->level >= ACCESS_CONTRIBUTE && v->c.closed_at == 0)
+        action_form(h, page, v, form);
     html_close(h, "section");
 
     html_open(h, "section", "class", "panel", "aria-labelledby", "h-reviews", NULL);
@@ -147,6 +222,8 @@ void ui_case_render(struct html *h, const struct ui_page *page, const struct cas
         html_close(h, "li");
     }
     html_close(h, "ul");
+    if (v->level >= ACCESS_CONTRIBUTE && v->c.closed_at == 0)
+        review_form(h, page, v, form);
     html_elem(h, "h3", "Shared with", NULL);
     html_open(h, "ul", NULL);
     for (size_t i = 0; i < v->n_shares; i++) {

@@ -25,6 +25,7 @@
 #include "http/session.h"
 #include "store/store.h"
 #include "util/log.h"
+#include "util/timeutil.h"
 
 #define R_CH     HTTP_ROLE(ROLE_CALL_HANDLER)
 #define R_OF     HTTP_ROLE(ROLE_OFFICER)
@@ -599,20 +600,14 @@ static int ui_cases_page(struct http_req *req, struct http_resp *resp)
     return send_html(req, resp, 200, &h);
 }
 
-static int ui_case_page(struct http_req *req, struct http_resp *resp)
+/* The case page, with a refused form's values and error when `form` is given. */
+static int case_page_render(struct http_req *req, struct http_resp *resp, fc_id_t id,
+                            const struct ui_case_form *form, int status)
 {
-    int rc;
-    if (!page_allowed(req, resp, R_OF | R_SU | R_PO, &rc))
-        return rc;
-    fc_id_t id;
-    if (http_req_param_id(req, "id", &id) != FC_OK) {
-        err_clear(&req->err);
-        return not_found_page(req, resp, "There is no such case.");
-    }
     struct access_viewer av;
     struct cases_view v;
     struct fc_err e;
-    rc = cases_viewer_of(req->app->store, req->auth.user.id, &av, &e);
+    int rc = cases_viewer_of(req->app->store, req->auth.user.id, &av, &e);
     if (rc == FC_OK)
         rc = cases_view_load(req->app->store, &av, id, "case page", req->now, req->arena, &v, &e);
     if (rc == FC_ENOTFOUND || rc == FC_EDENIED)
@@ -625,8 +620,111 @@ static int ui_case_page(struct http_req *req, struct http_resp *resp)
     struct ui_page p;
     html_init(&h, req->arena, PAGE_MAX_BYTES);
     page_of(req, &p, v.c.title ? v.c.title : v.c.ref, "/cases");
-    ui_case_render(&h, &p, &v);
-    return send_html(req, resp, 200, &h);
+    ui_case_render(&h, &p, &v, form);
+    return send_html(req, resp, status, &h);
+}
+
+static int ui_case_page(struct http_req *req, struct http_resp *resp)
+{
+    int rc;
+    if (!page_allowed(req, resp, R_OF | R_SU | R_PO, &rc))
+        return rc;
+    fc_id_t id;
+    if (http_req_param_id(req, "id", &id) != FC_OK) {
+        err_clear(&req->err);
+        return not_found_page(req, resp, "There is no such case.");
+    }
+    return case_page_render(req, resp, id, NULL, 200);
+}
+
+static const char *blank_to_null(const char *s)
+{
+    return s != NULL && s[0] != '\0' ? s : NULL;
+}
+
+/* After a case form: back to the case (303, so a reload does not post again), or the page
+ * again with what was typed and why it was refused. */
+static int case_form_done(struct http_req *req, struct http_resp *resp, fc_id_t id, int rc,
+                          const struct fc_err *e, struct ui_case_form *form)
+{
+    if (rc == FC_OK)
+        return redirect(req, resp, arena_sprintf(req->arena, "/cases/%lld", (long long)id));
+    if (rc == FC_ENOTFOUND)
+        return not_found_page(req, resp, "There is no such case, or it is not shared with you.");
+    if (rc != FC_EINVAL && rc != FC_EDENIED && rc != FC_ECONFLICT) {
+        req->err = *e;
+        return rc;
+    }
+    form->error = e->msg[0] ? arena_strdup(req->arena, e->msg) : "the details were refused";
+    return case_page_render(req, resp, id, form, rc == FC_EDENIED ? 403 : 422);
+}
+
+static int ui_case_action_post(struct http_req *req, struct http_resp *resp)
+{
+    fc_id_t id;
+    struct ui_form f;
+    int rc = http_req_param_id(req, "id", &id);
+    if (rc == FC_OK)
+        rc = form_of(req, &f);
+    if (rc != FC_OK)
+        return rc;
+    struct ui_case_form form = { .which = "action",
+                                 .intervention = ui_form_get(&f, "intervention"),
+                                 .title = ui_form_get(&f, "title"),
+                                 .due = ui_form_get(&f, "due") };
+    struct cases_action_input ai = { .intervention = blank_to_null(form.intervention),
+                                     .title = blank_to_null(form.title),
+                                     .subject_age_years = -1 };
+    struct fc_err e;
+    err_clear(&e);
+    if (blank_to_null(form.due) != NULL) {
+        int y, m, d;
+        char extra;
+        if (sscanf(form.due, "%4d-%2d-%2d%c", &y, &m, &d, &extra) != 3 ||
+            !time_date_is_valid(y, m, d)) {
+            rc = err_set(&e, FC_EINVAL, "due", "the due date must be a date such as 2026-12-01");
+            return case_form_done(req, resp, id, rc, &e, &form);
+        }
+        ai.due_at = time_days_from_civil(y, m, d) * 86400 + 17 * 3600; /* 17:00 UTC that day */
+    }
+    if (ai.intervention == NULL) {
+        rc = err_set(&e, FC_EINVAL, "intervention", "choose an intervention");
+        return case_form_done(req, resp, id, rc, &e, &form);
+    }
+    struct access_viewer av;
+    fc_id_t action_id = 0;
+    rc = cases_viewer_of(req->app->store, req->auth.user.id, &av, &e);
+    if (rc == FC_OK)
+        rc = cases_action_add(req->app->store, &av, id, &ai, req->now, &action_id, &e);
+    if (rc == FC_OK)
+        log_emit(LOG_INFO, "ui.case_action", "req=%s case=%lld action=%lld", req->request_id,
+                 (long long)id, (long long)action_id);
+    return case_form_done(req, resp, id, rc, &e, &form);
+}
+
+static int ui_case_review_post(struct http_req *req, struct http_resp *resp)
+{
+    fc_id_t id;
+    struct ui_form f;
+    int rc = http_req_param_id(req, "id", &id);
+    if (rc == FC_OK)
+        rc = form_of(req, &f);
+    if (rc != FC_OK)
+        return rc;
+    struct ui_case_form form = { .which = "review", .summary = ui_form_get(&f, "summary") };
+    struct fc_err e;
+    err_clear(&e);
+    if (blank_to_null(form.summary) == NULL) {
+        rc = err_set(&e, FC_EINVAL, "summary", "say what the review found and decided");
+        return case_form_done(req, resp, id, rc, &e, &form);
+    }
+    struct access_viewer av;
+    rc = cases_viewer_of(req->app->store, req->auth.user.id, &av, &e);
+    if (rc == FC_OK)
+        rc = cases_review_record(req->app->store, &av, id, form.summary, req->now, &e);
+    if (rc == FC_OK)
+        log_emit(LOG_INFO, "ui.case_review", "req=%s case=%lld", req->request_id, (long long)id);
+    return case_form_done(req, resp, id, rc, &e, &form);
 }
 
 /* ---- dashboard and report downloads ---- */
@@ -819,6 +917,10 @@ const struct http_route ui_routes[] = {
     { "GET", "/persons/{id}", ui_person_page, HTTP_ROLES_PUBLIC, "a person's record" },
     { "GET", "/cases", ui_cases_page, HTTP_ROLES_PUBLIC, "cases led by or shared with the org" },
     { "GET", "/cases/{id}", ui_case_page, HTTP_ROLES_PUBLIC, "a case, as sharing allows" },
+    { "POST", "/cases/{id}/actions", ui_case_action_post, R_OF | R_SU | R_PO,
+      "add an action to a case's plan (form post)" },
+    { "POST", "/cases/{id}/reviews", ui_case_review_post, R_OF | R_SU | R_PO,
+      "record a case review (form post)" },
     { "GET", "/dashboard", ui_dashboard_page, HTTP_ROLES_PUBLIC, "reports, charts and map" },
     { "GET", "/reports/{name}", ui_report_download, HTTP_ROLES_PUBLIC,
       "a report as JSON, CSV or XLSX" },

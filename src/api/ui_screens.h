@@ -276,7 +276,17 @@ void ui_dashboard_render(struct html *h, const struct ui_page *page,
 
 struct cases_view;
 /* A case as cases_view_load() gave it to this viewer. */
-void ui_case_render(struct html *h, const struct ui_page *page, const struct cases_view *v);
+/* What was posted from the case page's forms, kept when it was refused. */
+struct ui_case_form {
+    const char *which; /* "action" or "review": the form the error belongs to */
+    const char *error; /* why it was refused, naming the field in words */
+    const char *intervention, *title, *due, *summary;
+};
+
+/* The case page; forms to add an action and record a review for viewers who may
+ * contribute. `form` (may be NULL) keeps a refused post's values and error. */
+void ui_case_render(struct html *h, const struct ui_page *page, const struct cases_view *v,
+                    const struct ui_case_form *form);
 
 /* Names for stored enums, as the UI says them. */
 const char *ui_category_name(enum nsir_category c);

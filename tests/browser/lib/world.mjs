@@ -35,13 +35,19 @@ function run(args, input) {
     return r.stdout;
 }
 
-export async function startWorld() {
+/* A partner officer at another council, for tests of what is not shared. */
+export const OTHER_COUNCIL_OFFICER = { username: "partner2", org: "Charnwood Borough Council",
+    kind: "district_council", role: "partner_officer", home: "/cases", password: PASSWORD };
+
+/* `extra`: more users ({username, org, kind, role}) beside one per role. */
+export async function startWorld({ extra = [] } = {}) {
     const tmp = tempDataDir();
     const db = join(tmp.dir, "fc.db");
     run(["migrate", "--db", db]);
-    for (const [role, u] of Object.entries(USERS)) {
+    const users = [...Object.entries(USERS).map(([role, u]) => ({ ...u, role })), ...extra];
+    for (const u of users) {
         run(["user", "add", "--db", db, "--org", u.org, "--create-org", u.kind, "--username",
-            u.username, "--role", role, "--password-stdin"], PASSWORD + "\n");
+            u.username, "--role", u.role, "--password-stdin"], PASSWORD + "\n");
     }
     const server = await startServer(db);
     const base = server.base;
