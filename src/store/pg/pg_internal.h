@@ -44,6 +44,9 @@ enum pg_slot {
     PG_PLAN_CURRENT, PG_PLAN_SET_NEXT_DUE, PG_PLAN_DUE, PG_VUPDATE_INSERT, PG_VUPDATE_LIST,
     PG_CLOSURE_INSERT, PG_CLOSURE_GET, PG_SURVEYQ_INSERT, PG_SURVEYQ_LIST, PG_HIST_CONTACTS,
     PG_HIST_INCIDENTS, PG_HIST_PLACES, PG_HIST_COMPLAINTS,
+    /* reports, surveys and police.uk (pg_reports.c) */
+    PG_SURVEY_GET, PG_SURVEY_SET_STATUS, PG_SURVEY_PERSON_RECENT, PG_SURVEY_TOKEN_INSERT,
+    PG_SURVEY_TOKEN_PEEK, PG_SURVEY_TOKEN_USE, PG_SURVEY_RESPONSE_INSERT, PG_POLICEUK_UPSERT,
     PG_SLOT_COUNT
 };
 
@@ -181,6 +184,40 @@ int pg_flag_update(struct store *s, const struct flag *f, struct fc_err *err);
 int pg_flag_list_for_person(struct store *s, fc_id_t person_id, struct arena *a,
                             struct flag **out, size_t *n, struct fc_err *err);
 int pg_flag_scan(struct store *s, store_flag_cb cb, void *ctx, struct fc_err *err);
+
+/* Reports, surveys and police.uk (pg_reports.c). */
+int pg_policeuk_upsert(struct store *s, const struct policeuk_record *rec,
+                       enum policeuk_change *out_change, struct fc_err *err);
+int pg_policeuk_counts(struct store *s, const struct report_filter *f, const char *crime_type,
+                       struct arena *a, struct report_count **out, size_t *n, struct fc_err *err);
+int pg_report_incident_counts(struct store *s, const struct report_filter *f, struct arena *a,
+                              struct report_count **out, size_t *n, struct fc_err *err);
+int pg_report_contact_counts(struct store *s, const struct report_filter *f, struct arena *a,
+                             struct report_count **out, size_t *n, struct fc_err *err);
+int pg_report_first_contact(struct store *s, const struct report_filter *f, struct arena *a,
+                            struct report_fc_count **out, size_t *n, struct fc_err *err);
+int pg_report_tasks(struct store *s, const struct report_filter *f, fc_time_t now,
+                    struct arena *a, struct report_task_count **out, size_t *n,
+                    struct fc_err *err);
+int pg_report_triggers(struct store *s, const struct report_filter *f, struct arena *a,
+                       struct report_count **out, size_t *n, struct fc_err *err);
+int pg_report_satisfaction(struct store *s, const struct report_filter *f, struct arena *a,
+                           struct report_sat_count **out, size_t *n, struct fc_err *err);
+int pg_report_survey_rates(struct store *s, const struct report_filter *f, struct arena *a,
+                           struct survey_rates **out, size_t *n, struct fc_err *err);
+int pg_survey_get(struct store *s, fc_id_t id, struct arena *a, struct survey_queue_rec *out,
+                  struct fc_err *err);
+int pg_survey_set_status(struct store *s, fc_id_t id, const char *status, struct fc_err *err);
+int pg_survey_person_recent(struct store *s, fc_id_t person_id, fc_time_t since,
+                            fc_id_t exclude_id, int64_t *out, struct fc_err *err);
+int pg_survey_token_insert(struct store *s, const unsigned char token_hash[32], fc_id_t queue_id,
+                           fc_time_t created_at, fc_time_t expires_at, struct fc_err *err);
+int pg_survey_token_use(struct store *s, const unsigned char token_hash[32], fc_time_t now,
+                        fc_id_t *out_queue_id, struct fc_err *err);
+int pg_survey_token_peek(struct store *s, const unsigned char token_hash[32], fc_time_t now,
+                         fc_id_t *out_queue_id, struct fc_err *err);
+int pg_survey_response_insert(struct store *s, const struct survey_answers *ans, fc_id_t *out,
+                              struct fc_err *err);
 
 /* Whole-store copy (pg_copy.c). */
 int pg_table_list(struct store *s, struct arena *a, struct store_table **out, size_t *n,

@@ -597,6 +597,23 @@ static const struct store_ops pg_ops = {
     .flag_scan = pg_flag_scan,
     /* partnership cases (pg_cases.c) */
     PG_CASES_OPS,
+    /* reports, surveys and police.uk (pg_reports.c) */
+    .policeuk_upsert = pg_policeuk_upsert,
+    .policeuk_counts = pg_policeuk_counts,
+    .report_incident_counts = pg_report_incident_counts,
+    .report_contact_counts = pg_report_contact_counts,
+    .report_first_contact = pg_report_first_contact,
+    .report_tasks = pg_report_tasks,
+    .report_triggers = pg_report_triggers,
+    .report_satisfaction = pg_report_satisfaction,
+    .report_survey_rates = pg_report_survey_rates,
+    .survey_get = pg_survey_get,
+    .survey_set_status = pg_survey_set_status,
+    .survey_person_recent = pg_survey_person_recent,
+    .survey_token_insert = pg_survey_token_insert,
+    .survey_token_use = pg_survey_token_use,
+    .survey_token_peek = pg_survey_token_peek,
+    .survey_response_insert = pg_survey_response_insert,
     /* whole-store copy (pg_copy.c) */
     .table_list = pg_table_list,
     .rows_each = pg_rows_each,
