@@ -150,6 +150,58 @@ struct survey_rates {
     int64_t not_eligible; /* surveyed within the configured period already */
 };
 
+/* ---- Open311 GeoReport v2 (sqlite_open311.c, migration 0006) ----
+ * A posting client's API key (only its BLAKE2b-256 hash), the request a posted report
+ * became (its contact and incident), and what flows back: the incident's status and the
+ * victim updates sent on it. */
+struct open311_key_rec {
+    fc_id_t id;
+    fc_id_t org_id;
+    char *label;
+    unsigned char key_hash[32];
+    fc_time_t created_at;
+    fc_time_t revoked_at; /* 0 while in use */
+};
+
+struct open311_request_rec {
+    fc_id_t id; /* the service_request_id */
+    fc_id_t org_id, key_id, contact_id, incident_id;
+    char *service_code;
+    char *address;  /* address_string as posted */
+    char *address_id;
+    char *postcode; /* normalised, when one was found in the location */
+    double lat, lon; /* as posted; NaN when not */
+    char *media_url;
+    char *attributes; /* JSON text */
+    fc_time_t requested_at;
+    /* read back, not written: from the incident and its victim updates */
+    char *status;      /* "open" / "closed" */
+    char *description; /* the incident's */
+    fc_time_t updated_at; /* the latest of requested, closed and victim update times */
+    char *org_name;
+};
+
+struct open311_request_query {
+    const fc_id_t *ids; /* when n_ids > 0 only these, whatever else is set */
+    size_t n_ids;
+    const char *const *codes;
+    size_t n_codes;
+    const char *status;  /* NULL: both */
+    fc_time_t from, to;  /* requested_at in [from, to]; 0: unbounded */
+    size_t limit;
+};
+
+/* Something that happened on a request's incident: a victim update, or the closing of an
+ * incident closed without one. */
+struct open311_event_rec {
+    fc_id_t request_id;
+    fc_id_t source_id; /* victim_update id, or the incident id for a bare closure */
+    char *kind;        /* "scheduled", "key_event", "closure" (victim updates); "closed" */
+    char *event;       /* key events: "arrest", ... */
+    char *summary;
+    fc_time_t at;
+};
+
 /* ---- security and data protection (issue 8; sqlite_security.c, migration 0007) ---- */
 
 /* A supervisor's time-limited override of a sharing refusal on one record. */
@@ -598,6 +650,29 @@ struct store_ops {
                    const char *col, const char *val, struct fc_err *err);
     /* After rows were put with their ids: the next id of every table follows its largest. */
     int (*ids_reset)(struct store *s, struct fc_err *err);
+
+    /* ---- Open311 (sqlite_open311.c) ---- */
+    int (*open311_key_insert)(struct store *s, const struct open311_key_rec *k, fc_id_t *out,
+                              struct fc_err *err);
+    /* The key with this hash, revoked or not; FC_ENOTFOUND when none. */
+    int (*open311_key_get_by_hash)(struct store *s, const unsigned char key_hash[32],
+                                   struct arena *a, struct open311_key_rec *out,
+                                   struct fc_err *err);
+    /* Every key of an organisation (0: all), oldest first. */
+    int (*open311_key_list)(struct store *s, fc_id_t org_id, struct arena *a,
+                            struct open311_key_rec **out, size_t *n, struct fc_err *err);
+    /* FC_ENOTFOUND when no such key is in use. */
+    int (*open311_key_revoke)(struct store *s, fc_id_t id, fc_time_t at, struct fc_err *err);
+    int (*open311_request_insert)(struct store *s, const struct open311_request_rec *r,
+                                  fc_id_t *out, struct fc_err *err);
+    /* Requests with their status, newest first, at most q->limit. */
+    int (*open311_request_search)(struct store *s, const struct open311_request_query *q,
+                                  struct arena *a, struct open311_request_rec **out, size_t *n,
+                                  struct fc_err *err);
+    /* Events on an organisation's requests with `at` in [from, to], oldest first. */
+    int (*open311_event_list)(struct store *s, fc_id_t org_id, fc_time_t from, fc_time_t to,
+                              size_t limit, struct arena *a, struct open311_event_rec **out,
+                              size_t *n, struct fc_err *err);
 };
 
 struct store {
@@ -1083,6 +1158,52 @@ static inline int store_retention_incident_anonymise(struct store *s, fc_id_t in
                                                      fc_time_t at, struct fc_err *err)
 {
     return STORE_CALL(s, retention_incident_anonymise, incident_id, at, err);
+}
+
+/* ---- Open311 wrappers ---- */
+static inline int store_open311_key_insert(struct store *s, const struct open311_key_rec *k,
+                                           fc_id_t *out, struct fc_err *err)
+{
+    return STORE_CALL(s, open311_key_insert, k, out, err);
+}
+static inline int store_open311_key_get_by_hash(struct store *s,
+                                                const unsigned char key_hash[32],
+                                                struct arena *a, struct open311_key_rec *out,
+                                                struct fc_err *err)
+{
+    return STORE_CALL(s, open311_key_get_by_hash, key_hash, a, out, err);
+}
+static inline int store_open311_key_list(struct store *s, fc_id_t org_id, struct arena *a,
+                                         struct open311_key_rec **out, size_t *n,
+                                         struct fc_err *err)
+{
+    return STORE_CALL(s, open311_key_list, org_id, a, out, n, err);
+}
+static inline int store_open311_key_revoke(struct store *s, fc_id_t id, fc_time_t at,
+                                           struct fc_err *err)
+{
+    return STORE_CALL(s, open311_key_revoke, id, at, err);
+}
+static inline int store_open311_request_insert(struct store *s,
+                                               const struct open311_request_rec *r,
+                                               fc_id_t *out, struct fc_err *err)
+{
+    return STORE_CALL(s, open311_request_insert, r, out, err);
+}
+static inline int store_open311_request_search(struct store *s,
+                                               const struct open311_request_query *q,
+                                               struct arena *a,
+                                               struct open311_request_rec **out, size_t *n,
+                                               struct fc_err *err)
+{
+    return STORE_CALL(s, open311_request_search, q, a, out, n, err);
+}
+static inline int store_open311_event_list(struct store *s, fc_id_t org_id, fc_time_t from,
+                                           fc_time_t to, size_t limit, struct arena *a,
+                                           struct open311_event_rec **out, size_t *n,
+                                           struct fc_err *err)
+{
+    return STORE_CALL(s, open311_event_list, org_id, from, to, limit, a, out, n, err);
 }
 
 #endif

@@ -15,6 +15,7 @@
 #include "store/pg/pg_cases.h"
 #include "store/pg/pg_intake.h"
 #include "store/pg/pg_internal.h"
+#include "store/pg/pg_open311.h"
 #include "store/pg/pg_unsupported.h"
 #include "util/assets.h"
 #include "util/log.h"
@@ -623,6 +624,8 @@ static const struct store_ops pg_ops = {
     .ids_reset = pg_ids_reset,
     /* call handling: pg_intake.c */
     PG_INTAKE_OPS,
+    /* Open311 (pg_open311.c) */
+    PG_OPEN311_OPS,
     /* not written for PostgreSQL yet: each answers FC_EINTERNAL saying so */
     PG_UNSUPPORTED_OPS,
 };

@@ -12,6 +12,7 @@
 
 #include "store/sqlite/sqlite_cases.h"
 #include "store/sqlite/sqlite_intake.h"
+#include "store/sqlite/sqlite_open311.h"
 #include "store/sqlite/sqlite_internal.h"
 #include "util/assets.h"
 #include "util/log.h"
@@ -356,6 +357,8 @@ static const struct store_ops sqlite_ops = {
     .rows_put = sqlite_rows_put,
     .row_set = sqlite_row_set,
     .ids_reset = sqlite_ids_reset,
+    /* Open311 (sqlite_open311.c) */
+    SQLITE_OPEN311_OPS,
 };
 
 int store_sqlite_open(const char *path, struct store **out, struct fc_err *err)
