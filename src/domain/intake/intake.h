@@ -20,6 +20,7 @@
 #include <stddef.h>
 
 #include "domain/intake/rules.h"
+#include "domain/match/match.h"
 #include "store/store.h"
 #include "util/arena.h"
 #include "util/err.h"
@@ -189,5 +190,57 @@ struct intake_closure {
 int intake_incident_close(struct store *s, const struct intake_rules *r,
                           const struct intake_actor *who, fc_id_t incident_id,
                           const struct intake_closure *c, struct fc_err *err);
+
+/* ---- a report from any channel, taken like a call (report.c) ----
+ * A web or Open311 report has no handler to confirm who is reporting, so the match
+ * service decides: the best candidate when it is in the "same person" band and nobody
+ * else is even possible; a new person when nobody is possible; otherwise (uncertain) a new
+ * person too, with the candidates kept in the contact's match snapshot for a supervisor to
+ * merge, never silently onto the wrong person. Then, as for a call: the contact (the
+ * reporter's details as given, the snapshot), the incident naming the reporter as victim,
+ * the repeat and vulnerable labels stored on the contact, audit events. */
+
+enum intake_match_decision {
+    INTAKE_ANONYMOUS,  /* no name, email or phone given */
+    INTAKE_MATCHED,    /* onto an existing person */
+    INTAKE_NEW_PERSON, /* nobody plausible */
+    INTAKE_UNCERTAIN,  /* a new person; the candidates are in the snapshot */
+};
+const char *intake_match_decision_name(enum intake_match_decision d);
+/* The rule above, over ranked candidates (best first). */
+enum intake_match_decision intake_match_decide(const struct match_candidate *cands, size_t n);
+
+struct intake_report {
+    enum contact_channel channel;
+    fc_id_t org_id;              /* the organisation taking the report */
+    struct match_record reporter; /* as given; nothing given: anonymous */
+    const char *raw_details;     /* JSON text: the details as given */
+    enum nsir_category category;
+    const char *incident_type;
+    const char *description;
+    const char *location_raw, *location_postcode;
+    double lat, lon; /* NaN when unknown */
+    const char *purpose; /* the audit purpose, e.g. "ASB report received by Open311" */
+};
+
+struct intake_report_result {
+    enum intake_match_decision decision;
+    fc_id_t person_id; /* 0 when anonymous */
+    double probability; /* of the best candidate; 0 when none */
+    fc_id_t contact_id, incident_id;
+    struct contact_labels_rec labels;
+};
+
+/*
+ * Takes the report in one (nested) store transaction. The caller commits its own outer
+ * transaction, if any, then calls intake_report_index so the match index learns the
+ * reporter's identifiers only once they are durable.
+ */
+int intake_report_take(struct store *s, const struct intake_rules *r, struct match_service *m,
+                       const struct intake_actor *who, const struct intake_report *in,
+                       struct arena *a, struct intake_report_result *out, struct fc_err *err);
+int intake_report_index(struct match_service *m, const struct intake_report *in,
+                        const struct intake_report_result *res, fc_time_t now,
+                        struct fc_err *err);
 
 #endif
