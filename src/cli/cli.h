@@ -74,6 +74,7 @@ void cli_progress_end(struct cli_progress *p);
 /* The store commands, one per cmd_<name>.c. */
 int cmd_migrate(int argc, char **argv);
 int cmd_migrate_store(int argc, char **argv); /* cmd_migrate_store.c */
+int cmd_open311_key(int argc, char **argv); /* cmd_open311_key.c */
 int cmd_demo(int argc, char **argv);
 int cmd_user(int argc, char **argv);
 int cmd_backup(int argc, char **argv);

@@ -44,6 +44,8 @@ const struct cli_command cli_commands[] = {
     { "report", cmd_report, "write a report (JSON, CSV, XLSX) or the monthly PDF pack" },
     { "import-policeuk", cmd_import_policeuk, "load data.police.uk street-level CSV files" },
     { "export-policeuk", cmd_export_policeuk, "write own ASB incidents as police.uk CSV" },
+    /* Open311 (cmd_open311_key.c) */
+    { "open311-key", cmd_open311_key, "issue, list or revoke Open311 client API keys" },
     { NULL, NULL, NULL },
 };
 

@@ -13,6 +13,7 @@
  */
 #include "api/api.h"
 #include "api/call_handling.h"
+#include "api/open311.h"
 #include "http/handlers.h"
 
 #define R_CH  HTTP_ROLE(ROLE_CALL_HANDLER)
@@ -207,6 +208,35 @@ const struct http_route http_routes[] = {
       "who looked at this person: every audited view, search, export and change" },
     { "GET", "/api/v1/users/{id}/audit", api_users_audit, R_AUDITORS,
       "whose records this user looked at, and everything else they did" },
+
+    /* ---- Open311 GeoReport v2 (api/open311.c, docs/open311.md) ----
+     * Public as the spec's GETs are: no personal data is ever returned, and posting and the
+     * updates feed check the client's api_key themselves (403 in Open311's format). A
+     * {file} is "CODE.json" or "CODE.xml". */
+    { "GET", "/open311/v2/discovery.json", api_open311_discovery, HTTP_ROLES_PUBLIC,
+      "Open311 service discovery" },
+    { "GET", "/open311/v2/discovery.xml", api_open311_discovery, HTTP_ROLES_PUBLIC,
+      "Open311 service discovery" },
+    { "GET", "/open311/v2/services.json", api_open311_services, HTTP_ROLES_PUBLIC,
+      "Open311 service list" },
+    { "GET", "/open311/v2/services.xml", api_open311_services, HTTP_ROLES_PUBLIC,
+      "Open311 service list" },
+    { "GET", "/open311/v2/services/{file}", api_open311_service_definition, HTTP_ROLES_PUBLIC,
+      "Open311 service definition with its attributes" },
+    { "POST", "/open311/v2/requests.json", api_open311_requests_create, HTTP_ROLES_PUBLIC,
+      "post an Open311 service request (api_key)" },
+    { "POST", "/open311/v2/requests.xml", api_open311_requests_create, HTTP_ROLES_PUBLIC,
+      "post an Open311 service request (api_key)" },
+    { "GET", "/open311/v2/requests.json", api_open311_requests_list, HTTP_ROLES_PUBLIC,
+      "Open311 service requests, without personal data" },
+    { "GET", "/open311/v2/requests.xml", api_open311_requests_list, HTTP_ROLES_PUBLIC,
+      "Open311 service requests, without personal data" },
+    { "GET", "/open311/v2/requests/{file}", api_open311_request_get, HTTP_ROLES_PUBLIC,
+      "one Open311 service request, without personal data" },
+    { "GET", "/open311/v2/servicerequestupdates.json", api_open311_updates_list,
+      HTTP_ROLES_PUBLIC, "updates on the api_key's own service requests" },
+    { "GET", "/open311/v2/servicerequestupdates.xml", api_open311_updates_list,
+      HTTP_ROLES_PUBLIC, "updates on the api_key's own service requests" },
 
     { NULL, NULL, NULL, 0, NULL },
 };

@@ -12,6 +12,7 @@
  */
 #include "http/server.h"
 
+#include "api/open311.h"
 #include "api/ui_routes.h"
 
 #include <arpa/inet.h>
@@ -550,8 +551,10 @@ static enum MHD_Result dispatch(struct http_server *srv, struct MHD_Connection *
         memset(&resp, 0, sizeof(resp));
         resp.status = status;
         resp.content_type = "application/problem+json";
-        resp.body = http_problem_render(req.arena, status, &req.err, req.request_id,
-                                        &resp.body_len);
+        /* Open311 clients get the spec's error document instead (api/open311.h) */
+        if (!api_open311_is_path(url) || api_open311_error_render(&req, &resp, status) != FC_OK)
+            resp.body = http_problem_render(req.arena, status, &req.err, req.request_id,
+                                            &resp.body_len);
         if (resp.body == NULL) {
             resp.body = "{\"title\":\"Internal Server Error\",\"status\":500}";
             resp.body_len = strlen(resp.body);

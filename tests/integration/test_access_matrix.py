@@ -14,6 +14,7 @@ refused too.
 """
 
 import os
+import re
 import sys
 import unittest
 
@@ -29,6 +30,24 @@ ROLES = {  # user name in fcharness.DEFAULT_USERS -> role
     "partner": "partner_officer",
 }
 MISSING_ID = "987654321"
+SRC = os.environ.get("FC_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "..", ".."))
+
+# Routes outside the OpenAPI document that are public on purpose. Open311 GeoReport v2
+# (docs/open311.md): the spec's reads are public and return no personal data; posting and
+# the updates feed need an Open311 api_key, checked by the handler (403, Open311 format).
+OPEN311_PUBLIC = {
+    ("GET", "/open311/v2/discovery.json"), ("GET", "/open311/v2/discovery.xml"),
+    ("GET", "/open311/v2/services.json"), ("GET", "/open311/v2/services.xml"),
+    ("GET", "/open311/v2/services/{file}"),
+    ("POST", "/open311/v2/requests.json"), ("POST", "/open311/v2/requests.xml"),
+    ("GET", "/open311/v2/requests.json"), ("GET", "/open311/v2/requests.xml"),
+    ("GET", "/open311/v2/requests/{file}"),
+    ("GET", "/open311/v2/servicerequestupdates.json"),
+    ("GET", "/open311/v2/servicerequestupdates.xml"),
+}
+OPEN311_NEEDS_KEY = {("POST", "/open311/v2/requests.json"), ("POST", "/open311/v2/requests.xml"),
+                     ("GET", "/open311/v2/servicerequestupdates.json"),
+                     ("GET", "/open311/v2/servicerequestupdates.xml")}
 
 
 def concrete(path):
@@ -114,6 +133,34 @@ class AccessMatrixTest(fcharness.ServerTestCase):
         # Nor do the flags or contacts of that person leak through the nested routes.
         r = self.call("partner", "GET", person_url + "/flags")
         self.assertIn(r.status, (403, 404), r.text)
+
+    def test_open311_routes_are_the_deliberately_public_ones(self):
+        with open(os.path.join(SRC, "src", "http", "routes.c")) as f:
+            rows = re.findall(r'\{\s*"(GET|POST|PATCH|PUT|DELETE)",\s*"(/open311/[^"]+)",\s*(\w+),'
+                              r'\s*(\w+),', f.read())
+        found = {(m, p) for m, p, _h, _r in rows}
+        self.assertEqual(found, OPEN311_PUBLIC, "an Open311 route was added or removed: "
+                         "list it here (and in docs/open311.md) on purpose")
+        for method, pattern, _handler, roles in rows:
+            self.assertEqual(roles, "HTTP_ROLES_PUBLIC", pattern)
+            url = pattern.replace("{file}", "ASB_NOISE.json" if "services" in pattern
+                                  else MISSING_ID + ".json")
+            raw = b"service_code=ASB_NOISE" if method == "POST" else None
+            r = self.srv.request(method, url, raw=raw, headers={
+                "Content-Type": "application/x-www-form-urlencoded"})
+            self.assertNotEqual(r.status, 401, url)
+            self.assertFalse(r.header("Content-Type").startswith("application/problem+json"),
+                             "%s %s answers problem+json, not Open311: %r" % (method, url, r))
+            if (method, pattern) in OPEN311_NEEDS_KEY:
+                self.assertEqual(r.status, 403, "%s %s without api_key: %r" % (method, url, r))
+            elif pattern.endswith("{file}") and "requests" in pattern:
+                self.assertEqual(r.status, 404, "%s %s: %r" % (method, url, r))
+            else:
+                self.assertEqual(r.status, 200, "%s %s: %r" % (method, url, r))
+            # a session changes nothing: these routes look at the api_key only
+            r2 = self.sessions["admin"].request(method, url, raw=raw, headers={
+                "Content-Type": "application/x-www-form-urlencoded"})
+            self.assertEqual(r2.status, r.status, url)
 
 
 if __name__ == "__main__":
