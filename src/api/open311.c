@@ -247,6 +247,17 @@ static char *attribute_code(struct arena *a, const char *name)
     return arena_strndup(a, start, (size_t)(close - start));
 }
 
+/* Our attribute codes are upper case ([A-Z0-9_]); one with a lower-case letter is the
+ * client's own (FixMyStreet sends uprn, report_url, fixmystreet_id, ...). */
+static bool is_client_code(const char *code)
+{
+    for (const char *c = code; *c; c++) {
+        if (*c >= 'a' && *c <= 'z')
+            return true;
+    }
+    return false;
+}
+
 static const char *form_value(const struct ui_form *f, const char *name)
 {
     for (size_t i = 0; i < f->n; i++) {
@@ -316,8 +327,10 @@ int api_open311_requests_create(struct http_req *req, struct http_resp *resp)
     if (rules == NULL)
         return err_set(&req->err, FC_EINTERNAL, "", "call-handling rules are not loaded");
     int rc = form_read(req, &f);
-    if (rc == FC_OK)
-        rc = client_of(req, form_value(&f, "api_key"), &client);
+    if (rc == FC_OK) /* in the form, as the spec has it, or in the query string */
+        rc = client_of(req, form_value(&f, "api_key") ? form_value(&f, "api_key")
+                                                      : q(req, "api_key"),
+                       &client);
     if (rc == FC_OK)
         rc = check_repeats(req, &f);
     if (rc == FC_OK)
@@ -326,12 +339,17 @@ int api_open311_requests_create(struct http_req *req, struct http_resp *resp)
         return rc;
 
     struct open311_attr_value *attrs = arena_alloc(req->arena, (f.n + 1) * sizeof(*attrs));
-    if (attrs == NULL)
+    struct open311_attr_value *extras = arena_alloc(req->arena, (f.n + 1) * sizeof(*extras));
+    if (attrs == NULL || extras == NULL)
         return err_set(&req->err, FC_ENOMEM, "", "out of memory");
-    size_t n_attrs = 0;
+    size_t n_attrs = 0, n_extras = 0;
     for (size_t i = 0; i < f.n; i++) {
         char *code = attribute_code(req->arena, f.names[i]);
-        if (code != NULL) {
+        if (code != NULL && is_client_code(code)) {
+            extras[n_extras].code = code;
+            extras[n_extras].value = f.values[i];
+            n_extras++;
+        } else if (code != NULL) {
             attrs[n_attrs].code = code;
             attrs[n_attrs].value = f.values[i];
             n_attrs++;
@@ -356,6 +374,8 @@ int api_open311_requests_create(struct http_req *req, struct http_resp *resp)
         .account_id = form_value(&f, "account_id"),
         .attributes = attrs,
         .n_attributes = n_attrs,
+        .client_attributes = extras,
+        .n_client_attributes = n_extras,
     };
     struct open311_submitted out;
     rc = open311_request_submit(req->app->store, rules, req->app->match, &client, &in, req->now,

@@ -209,6 +209,7 @@ class Open311Test(fcharness.ServerTestCase):
 
     def test_xml_post_and_category_from_the_reporters_answer(self):
         f = self.noise(**{"attribute[AFFECTS]": "HOUSEHOLD", "first_name": "Xavier",
+                          "attribute[report_url]": "https://fms.example.invalid/report/9",
                           "last_name": "Mlpost", "phone": "07700 900777",
                           "email": "xm@example.invalid"})
         r = self.post(f, fmt="xml")
@@ -217,12 +218,17 @@ class Open311Test(fcharness.ServerTestCase):
         self.valid(doc, "post-service-request-response.schema.json")
         conn = self.srv.db()
         try:
-            cat = conn.execute("SELECT i.category FROM open311_request r JOIN incident i "
-                               "ON i.id = r.incident_id WHERE r.id = ?",
-                               (int(doc[0]["service_request_id"]),)).fetchone()[0]
+            cat, raw = conn.execute(
+                "SELECT i.category, c.raw_details FROM open311_request r JOIN incident i "
+                "ON i.id = r.incident_id JOIN contact c ON c.id = r.contact_id WHERE r.id = ?",
+                (int(doc[0]["service_request_id"]),)).fetchone()
         finally:
             conn.close()
         self.assertEqual(cat, "personal")
+        # a client's own attribute (lower case) is kept with the details, not refused
+        self.assertEqual(json.loads(raw)["client_attributes"],
+                         {"report_url": "https://fms.example.invalid/report/9"})
+        self.assertEqual(json.loads(raw)["attributes"]["AFFECTS"], "HOUSEHOLD")
 
     def test_a_known_vulnerable_caller_is_recognised_through_open311(self):
         handler = self.srv.login("handler")

@@ -124,6 +124,11 @@ struct open311_submission {
     const char *description, *media_url, *device_id, *account_id;
     const struct open311_attr_value *attributes;
     size_t n_attributes;
+    /* attribute[code] pairs whose code is a client's own (lower case, e.g. FixMyStreet's
+     * uprn or report_url): kept with the contact's details, not checked against the
+     * service */
+    const struct open311_attr_value *client_attributes;
+    size_t n_client_attributes;
 };
 
 struct open311_submitted {

@@ -152,6 +152,16 @@ static int check_submission(const struct open311_catalogue *cat,
     if (given(in->media_url) && strncmp(in->media_url, "https://", 8) != 0 &&
         strncmp(in->media_url, "http://", 7) != 0)
         return err_set(err, FC_EINVAL, "media_url", "must be an http or https URL");
+    for (size_t i = 0; i < in->n_client_attributes; i++) {
+        const struct open311_attr_value *v = &in->client_attributes[i];
+        char field[64];
+        snprintf(field, sizeof(field), "attribute[%.40s]", v->code);
+        if (strlen(v->code) > 40)
+            return err_set(err, FC_EINVAL, field, "the code is longer than 40 characters");
+        int rc = check_text(v->value, field, TEXT_MAX_CHARS, false, err);
+        if (rc != FC_OK)
+            return rc;
+    }
     out->has_postcode = find_postcode(in->address_string, &out->pc);
     return open311_attributes_check(out->svc, in->attributes, in->n_attributes, a,
                                     &out->category, &out->attributes_json, err);
@@ -182,6 +192,15 @@ static char *raw_details(const struct open311_submission *in, const struct check
     put(o, "media_url", in->media_url);
     json_t *attrs = json_loads(c->attributes_json ? c->attributes_json : "{}", 0, NULL);
     json_object_set_new(o, "attributes", attrs ? attrs : json_object());
+    if (in->n_client_attributes > 0) {
+        json_t *extra = json_object();
+        for (size_t i = 0; i < in->n_client_attributes; i++)
+            json_object_set_new(extra, in->client_attributes[i].code,
+                                json_string(in->client_attributes[i].value
+                                                ? in->client_attributes[i].value
+                                                : ""));
+        json_object_set_new(o, "client_attributes", extra);
+    }
     char *text = json_dumps(o, JSON_COMPACT);
     json_decref(o);
     char *out = text ? arena_strdup(a, text) : NULL;
