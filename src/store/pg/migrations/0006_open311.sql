@@ -1,7 +1,5 @@
 -- 0006: Open311 GeoReport v2 (issue 9), as sqlite/migrations/0006_open311.sql. Times are
--- bigint UTC seconds. CHECK constraints are named after their column. It waits in
--- pending/ until PostgreSQL has 0005 (the runner applies migrations in unbroken order and
--- readiness wants the highest embedded number); then it moves up to migrations/.
+-- bigint UTC seconds. CHECK constraints are named after their column.
 
 -- A posting client's API key, issued to one organisation. Only the BLAKE2b-256 hash of
 -- the random key is kept; the key itself is shown once, when it is issued.
