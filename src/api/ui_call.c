@@ -5,7 +5,9 @@
  * keystroke, debounced 120 ms, asks /call/lookup for candidates), who is calling (radio
  * buttons: arrow keys move between candidates, "new person" is last), what happened,
  * the screening questions one by one (each answer posts to /call/screening and the
- * outcome builds up beside them), the grading, and "Save incident".
+ * outcome builds up beside them), the grading, and "Save incident". Without JavaScript
+ * the same form works as plain posts: "Find caller" (shown only then) posts it to
+ * /call/find, which answers the whole screen with the candidates, and saving redirects.
  * Renders views only; the handlers that fill them are in ui_call_routes.c.
  */
 #include "api/ui_screens.h"
@@ -363,6 +365,11 @@ void ui_call_render(struct html *h, const struct ui_page *page, const struct ui_
     lookup_field(h, "text", "postcode", "Postcode", f ? f->postcode : NULL, NULL,
                  error_for(f, "postcode"), "off", false);
     html_close(h, "div");
+    /* without JavaScript nothing looks up as you type: this posts the form to find them */
+    html_open(h, "noscript", NULL);
+    html_elem(h, "button", "Find caller", "type", "submit", "formaction", "/call/find",
+              "class", "secondary", NULL);
+    html_close(h, "noscript");
     html_close(h, "section");
 
     html_open(h, "section", "class", "panel step", "aria-labelledby", "h-match", NULL);

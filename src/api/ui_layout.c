@@ -113,6 +113,10 @@ static void write_head(struct html *h, const struct ui_page *page)
     html_text(h, page->title);
     html_raw(h, " · FirstContact</title>");
     html_void(h, "link", "rel", "stylesheet", "href", "/static/css/app.css", NULL);
+    /* without JavaScript the forms post as plain HTML: show what htmx would reveal */
+    html_open(h, "noscript", NULL);
+    html_void(h, "link", "rel", "stylesheet", "href", "/static/css/nojs.css", NULL);
+    html_close(h, "noscript");
     html_void(h, "link", "rel", "icon", "href", "/static/favicon.svg", "type", "image/svg+xml",
               NULL);
     html_elem(h, "script", "", "src", "/static/vendor/htmx/htmx.min.js", "defer", "", NULL);

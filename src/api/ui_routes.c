@@ -249,6 +249,34 @@ static int ui_call_lookup(struct http_req *req, struct http_resp *resp)
     return send_html(req, resp, 200, &h);
 }
 
+/* What is known unasked for the screening: the chosen caller's history and the place. */
+static void screening_facts(struct http_req *req, const struct ui_services *svc,
+                            struct ui_form *f, struct risk_facts *facts)
+{
+    memset(facts, 0, sizeof(*facts));
+    struct ui_place place = { ui_form_get(f, "location"), ui_form_get(f, "location_postcode") };
+    struct intake_place_count pc;
+    bool typed;
+    const char *choice = ui_form_get(f, "person_choice");
+    if (choice && strcmp(choice, "new") != 0) {
+        fc_id_t id = (fc_id_t)strtoll(choice, NULL, 10);
+        struct ui_viewer viewer = viewer_of(req);
+        struct ui_person_summary sum;
+        if (id > 0 &&
+            ui_person_summary(svc, &viewer, id, req->now, req->arena, &sum, &req->err) == FC_OK) {
+            facts->prior_contacts_12m = sum.labels.prior_calls_12m;
+            facts->flag_in_force = sum.n_flags > 0;
+            if (ui_place_count(svc, &place, &sum.person, req->now, req->arena, &pc, &typed,
+                               &req->err) == FC_OK)
+                facts->is_repeat_location = pc.is_repeat;
+        }
+    } else if (ui_place_count(svc, &place, NULL, req->now, req->arena, &pc, &typed, &req->err) ==
+               FC_OK) {
+        facts->is_repeat_location = pc.is_repeat;
+    }
+    err_clear(&req->err);
+}
+
 static int ui_call_screening(struct http_req *req, struct http_resp *resp)
 {
     struct ui_services svc;
@@ -258,32 +286,8 @@ static int ui_call_screening(struct http_req *req, struct http_resp *resp)
         rc = form_of(req, &f);
     if (rc != FC_OK)
         return rc;
-    struct risk_facts facts = { 0 };
-    struct ui_place place = { ui_form_get(&f, "location"), ui_form_get(&f, "location_postcode") };
-    const char *choice = ui_form_get(&f, "person_choice");
-    if (choice && strcmp(choice, "new") != 0) {
-        fc_id_t id = (fc_id_t)strtoll(choice, NULL, 10);
-        struct ui_viewer viewer = viewer_of(req);
-        struct ui_person_summary sum;
-        if (id > 0 &&
-            ui_person_summary(&svc, &viewer, id, req->now, req->arena, &sum, &req->err) == FC_OK) {
-            facts.prior_contacts_12m = sum.labels.prior_calls_12m;
-            facts.flag_in_force = sum.n_flags > 0;
-            struct intake_place_count pc;
-            bool typed;
-            if (ui_place_count(&svc, &place, &sum.person, req->now, req->arena, &pc, &typed,
-                               &req->err) == FC_OK)
-                facts.is_repeat_location = pc.is_repeat;
-        }
-        err_clear(&req->err);
-    } else {
-        struct intake_place_count pc;
-        bool typed;
-        if (ui_place_count(&svc, &place, NULL, req->now, req->arena, &pc, &typed, &req->err) ==
-            FC_OK)
-            facts.is_repeat_location = pc.is_repeat;
-        err_clear(&req->err);
-    }
+    struct risk_facts facts;
+    screening_facts(req, &svc, &f, &facts);
     struct ui_screening_view sv;
     rc = ui_call_screening_build(&svc.rules->risk, &svc.rules->grading, ui_form_get, &f, &facts,
                                  req->arena, &sv, &req->err);
@@ -293,6 +297,71 @@ static int ui_call_screening(struct http_req *req, struct http_resp *resp)
     html_init(&h, req->arena, PAGE_MAX_BYTES);
     ui_call_score_render(&h, &sv);
     return send_html(req, resp, 200, &h);
+}
+
+/*
+ * The whole call screen again from a posted form (no JavaScript): what was typed, the
+ * candidates for it, the chosen one, the screening so far, and an error if there is one.
+ */
+static int call_page_from_form(struct http_req *req, struct http_resp *resp,
+                               const struct ui_services *svc, struct ui_form *f,
+                               const struct fc_err *error, int status)
+{
+    struct match_record q;
+    record_of_form(f, &q);
+    struct ui_place place = { ui_form_get(f, "location"), ui_form_get(f, "location_postcode") };
+    struct ui_viewer viewer = viewer_of(req);
+    struct ui_lookup_view v;
+    int rc = ui_call_lookup_build(svc, &viewer, &q, &place, req->now, req->arena, &v, &req->err);
+    if (rc != FC_OK)
+        return rc;
+    const char *choice = ui_form_get(f, "person_choice");
+    if (choice && strcmp(choice, "new") == 0)
+        v.chose_new = true;
+    else if (choice)
+        v.chosen_id = (fc_id_t)strtoll(choice, NULL, 10);
+    struct risk_facts facts;
+    screening_facts(req, svc, f, &facts);
+    struct ui_screening_view sv;
+    rc = ui_call_screening_build(&svc->rules->risk, &svc->rules->grading, ui_form_get, f, &facts,
+                                 req->arena, &sv, &req->err);
+    if (rc != FC_OK)
+        return rc;
+    struct ui_call_form cf = {
+        .name = ui_form_get(f, "name"),
+        .phone = ui_form_get(f, "phone"),
+        .dob = ui_form_get(f, "dob"),
+        .address = ui_form_get(f, "address"),
+        .postcode = ui_form_get(f, "postcode"),
+        .category = ui_form_get(f, "category"),
+        .incident_type = ui_form_get(f, "incident_type"),
+        .description = ui_form_get(f, "description"),
+        .location = ui_form_get(f, "location"),
+        .location_postcode = ui_form_get(f, "location_postcode"),
+        .grade = ui_form_get(f, "grade"),
+        .grade_reason = ui_form_get(f, "grade_reason"),
+        .answers = sv.answers,
+        .error = error,
+    };
+    struct html h;
+    struct ui_page p;
+    html_init(&h, req->arena, PAGE_MAX_BYTES);
+    page_of(req, &p, "New call", "/call");
+    ui_call_render(&h, &p, &cf, &v, &sv);
+    return send_html(req, resp, status, &h);
+}
+
+/* "Find caller" without JavaScript: the call screen with the candidates for the form. */
+static int ui_call_find(struct http_req *req, struct http_resp *resp)
+{
+    struct ui_services svc;
+    struct ui_form f;
+    int rc = services_of(req, &svc);
+    if (rc == FC_OK)
+        rc = form_of(req, &f);
+    if (rc != FC_OK)
+        return rc;
+    return call_page_from_form(req, resp, &svc, &f, NULL, 200);
 }
 
 /* The form's own label for an error's field, so the notice reads "Category: ...". */
@@ -336,6 +405,15 @@ static int ui_call_save(struct http_req *req, struct http_resp *resp)
     struct fc_err e;
     err_clear(&e);
     rc = ui_call_submit(&svc, &viewer, ui_form_get, &f, req->now, req->arena, &res, &e);
+    bool is_htmx = http_req_header(req, "HX-Request") != NULL;
+    if (rc == FC_EINVAL && !is_htmx) { /* a plain form post: the screen again, field named */
+        const char *label = field_label(e.field);
+        struct fc_err named = e;
+        if (label)
+            snprintf(named.msg, sizeof(named.msg), "%s: %.*s", label,
+                     (int)(sizeof(named.msg) - strlen(label) - 3), e.msg);
+        return call_page_from_form(req, resp, &svc, &f, &named, 422);
+    }
     if (rc == FC_EINVAL) {
         /* Keep what the handler typed: only the notice is swapped in, naming the field. */
         const char *label = field_label(e.field);
@@ -364,6 +442,8 @@ static int ui_call_save(struct http_req *req, struct http_resp *resp)
     log_emit(LOG_INFO, "ui.call_saved", "req=%s contact=%lld incident=%lld", req->request_id,
              (long long)res.contact_id, (long long)res.incident_id);
     char *to = arena_sprintf(req->arena, "/incidents/%lld", (long long)res.incident_id);
+    if (!is_htmx)
+        return redirect(req, resp, to);
     http_resp_header(req, resp, "HX-Redirect", to);
     resp->status = 200;
     resp->content_type = "text/html; charset=utf-8";
@@ -911,6 +991,7 @@ const struct http_route ui_routes[] = {
     { "POST", "/call", ui_call_save, R_POLICE, "save the call as a screened, graded incident" },
     { "POST", "/call/lookup", ui_call_lookup, R_POLICE, "candidate panel for typed details" },
     { "POST", "/call/screening", ui_call_screening, R_POLICE, "screening outcome so far" },
+    { "POST", "/call/find", ui_call_find, R_POLICE, "the call screen with candidates (no JS)" },
     { "GET", "/incidents", ui_incidents_page, HTTP_ROLES_PUBLIC, "incidents with filters" },
     { "GET", "/incidents/{id}", ui_incident_page, HTTP_ROLES_PUBLIC, "an incident" },
     { "GET", "/persons", ui_persons_page, HTTP_ROLES_PUBLIC, "find a person" },
