@@ -223,12 +223,16 @@ int api_lookup(struct http_req *req, struct http_resp *resp)
         return http_resp_json(req, resp, 200,
                               json_pack("{s:o, s:I, s:o*}", "candidates", cands, "scored",
                                         (json_int_t)res.n_blocked, "location", place));
-    rc = st->ops->txn_begin(st, &e);
-    if (rc != FC_OK) {
+    /* one audit event per person shown, all appended (and committed) together after the
+     * reads: the write lock is held only for the append, and concurrent lookups' appends
+     * share a commit (store audit_append_batch) */
+    struct audit_event *evs = arena_alloc(req->arena, n_shown * sizeof(*evs));
+    if (evs == NULL) {
         json_decref(cands);
         json_decref(place);
-        return api_store_failed(req, rc, &e);
+        return err_set(&req->err, FC_ENOMEM, "", "out of memory");
     }
+    size_t n_evs = 0;
     for (size_t i = 0; i < res.n && rc == FC_OK; i++) {
         const struct match_candidate *mc = &res.cands[i];
         if (mc->band == MATCH_BAND_NONE)
@@ -248,10 +252,15 @@ int api_lookup(struct http_req *req, struct http_resp *resp)
         if (rc == FC_OK)
             rc = risk_place_json(req, rules, mc->person_id, location, location_pc, &last_risk,
                                  &repeat_location);
-        if (rc == FC_OK)
-            rc = api_audit(req, AUDIT_CONSULT, "person", mc->person_id, purpose,
-                           arena_sprintf(req->arena, "lookup candidate p=%.3f",
-                                         mc->probability));
+        evs[n_evs++] = (struct audit_event){
+            .at = req->now,
+            .actor_user_id = req->auth.user.id,
+            .action = AUDIT_CONSULT,
+            .object_type = "person",
+            .object_id = mc->person_id,
+            .purpose = (char *)(purpose ? purpose : ""),
+            .detail = arena_sprintf(req->arena, "lookup candidate p=%.3f", mc->probability),
+        };
         json_array_append_new(
             cands, json_pack("{s:I, s:f, s:f, s:s, s:o, s:o*, s:o*, s:o*}", "person_id",
                              (json_int_t)mc->person_id, "probability", mc->probability, "weight",
@@ -260,12 +269,11 @@ int api_lookup(struct http_req *req, struct http_resp *resp)
                              repeat_location));
     }
     if (rc != FC_OK) {
-        st->ops->txn_rollback(st);
         json_decref(cands);
         json_decref(place);
         return rc;
     }
-    rc = st->ops->txn_commit(st, &e);
+    rc = store_audit_append_batch(st, evs, n_evs, &e);
     if (rc != FC_OK) {
         json_decref(cands);
         json_decref(place);

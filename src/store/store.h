@@ -365,6 +365,13 @@ struct store_ops {
 
     /* audit: append-only; the backend fills seq, prev_hash and hash (BLAKE2b-256) */
     int (*audit_append)(struct store *s, struct audit_event *ev, struct fc_err *err);
+    /*
+     * Appends n events, all or none, durable on return (or with the caller's transaction).
+     * Outside a transaction a backend may commit several threads' appends together (group
+     * commit). Optional: NULL means store_audit_append_batch uses a transaction.
+     */
+    int (*audit_append_batch)(struct store *s, struct audit_event *evs, size_t n,
+                              struct fc_err *err);
     int (*audit_list)(struct store *s, const char *object_type, fc_id_t object_id,
                       fc_id_t actor_user_id, struct arena *a, struct audit_event **out, size_t *n,
                       struct fc_err *err);
@@ -910,6 +917,20 @@ static inline int store_flag_scan(struct store *s, store_flag_cb cb, void *ctx, 
 static inline int store_audit_append(struct store *s, struct audit_event *ev, struct fc_err *err)
 {
     return s->ops->audit_append(s, ev, err);
+}
+static inline int store_audit_append_batch(struct store *s, struct audit_event *evs, size_t n,
+                                           struct fc_err *err)
+{
+    if (s->ops->audit_append_batch != NULL)
+        return s->ops->audit_append_batch(s, evs, n, err);
+    int rc = s->ops->txn_begin(s, err);
+    for (size_t i = 0; i < n && rc == FC_OK; i++)
+        rc = s->ops->audit_append(s, &evs[i], err);
+    if (rc != FC_OK) {
+        s->ops->txn_rollback(s);
+        return rc;
+    }
+    return s->ops->txn_commit(s, err);
 }
 static inline int store_audit_list(struct store *s, const char *object_type, fc_id_t object_id,
                                    fc_id_t actor_user_id, struct arena *a, struct audit_event **out,

@@ -116,6 +116,7 @@ enum sqlite_slot {
 _Static_assert(SLOT_COUNT <= SQLITE_MAX_STMTS, "raise SQLITE_MAX_STMTS");
 
 struct sqlite_store;
+struct audit_waiter; /* sqlite_audit.c */
 
 /* One per thread: the connection and its cache of prepared statements. */
 struct sqlite_conn {
@@ -134,6 +135,11 @@ struct sqlite_store {
     pthread_mutex_t conns_lock; /* guards all_conns */
     struct sqlite_conn *all_conns;
     pthread_mutex_t writer_lock; /* one writing transaction at a time (see DESIGN above) */
+    /* group commit of audit appends (sqlite_audit.c): the queue and whether a leader runs */
+    pthread_mutex_t audit_lock;
+    pthread_cond_t audit_cond;
+    struct audit_waiter *audit_queue, **audit_tail;
+    bool audit_leader;
 };
 
 /* The calling thread's connection, opened on first use. */
@@ -285,6 +291,8 @@ int sqlite_flag_list_for_person(struct store *s, fc_id_t person_id, struct arena
                                 struct flag **out, size_t *n, struct fc_err *err);
 int sqlite_flag_scan(struct store *s, store_flag_cb cb, void *ctx, struct fc_err *err);
 int sqlite_audit_append(struct store *s, struct audit_event *ev, struct fc_err *err);
+int sqlite_audit_append_batch(struct store *s, struct audit_event *evs, size_t n,
+                              struct fc_err *err);
 int sqlite_audit_list(struct store *s, const char *object_type, fc_id_t object_id,
                       fc_id_t actor_user_id, struct arena *a, struct audit_event **out, size_t *n,
                       struct fc_err *err);

@@ -264,6 +264,8 @@ static void sqlite_close(struct store *s)
     pthread_key_delete(ss->conn_key);
     pthread_mutex_destroy(&ss->conns_lock);
     pthread_mutex_destroy(&ss->writer_lock);
+    pthread_mutex_destroy(&ss->audit_lock);
+    pthread_cond_destroy(&ss->audit_cond);
     free(ss->path);
     free(ss);
 }
@@ -318,6 +320,7 @@ static const struct store_ops sqlite_ops = {
     .flag_list_for_person = sqlite_flag_list_for_person,
     .flag_scan = sqlite_flag_scan,
     .audit_append = sqlite_audit_append,
+    .audit_append_batch = sqlite_audit_append_batch,
     .audit_list = sqlite_audit_list,
     .audit_verify = sqlite_audit_verify,
     /* call handling: sqlite_intake.c */
@@ -371,6 +374,9 @@ int store_sqlite_open(const char *path, struct store **out, struct fc_err *err)
     pthread_key_create(&ss->conn_key, conn_release);
     pthread_mutex_init(&ss->conns_lock, NULL);
     pthread_mutex_init(&ss->writer_lock, NULL);
+    pthread_mutex_init(&ss->audit_lock, NULL);
+    pthread_cond_init(&ss->audit_cond, NULL);
+    ss->audit_tail = &ss->audit_queue;
     ss->base.ops = &sqlite_ops;
     struct sqlite_conn *c;
     int rc = sqlite_conn_get(ss, &c, err);

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -629,6 +630,73 @@ static void test_writer_queue_is_released_however_a_writer_ends(void **state)
     assert_int_equal(events, 101); /* the awkward writer's one committed event and 100 */
 }
 
+struct auditor {
+    struct store *s;
+    fc_id_t person;
+    int n;
+    int failures;
+    int64_t seqs[100];
+};
+
+static void *auditor_main(void *p)
+{
+    struct auditor *au = p;
+    for (int i = 0; i < au->n; i++) {
+        struct fc_err err = { 0 };
+        struct audit_event evs[2] = {
+            { .action = AUDIT_CONSULT, .object_type = "person", .object_id = au->person,
+              .purpose = "concurrent lookups" },
+            { .action = AUDIT_CONSULT, .object_type = "person", .object_id = au->person,
+              .purpose = "concurrent lookups" },
+        };
+        if (store_audit_append_batch(au->s, evs, 2, &err) != FC_OK ||
+            evs[1].seq != evs[0].seq + 1) /* a caller's events are adjacent in the chain */
+            au->failures++;
+        au->seqs[2 * i] = evs[0].seq;
+        au->seqs[2 * i + 1] = evs[1].seq;
+    }
+    return NULL;
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Appends from many threads at once (they may share commits) all land, each caller's
+ * events together, with every seq used once and the chain intact. */
+static void test_concurrent_audit_appends_keep_the_chain(void **state)
+{
+    struct store *s = STORE(state);
+    struct world w;
+    seed(s, &w);
+    struct fc_err err = { 0 };
+    enum { THREADS = 6, EACH = 50 };
+    struct auditor au[THREADS];
+    pthread_t t[THREADS];
+    for (int i = 0; i < THREADS; i++) {
+        au[i] = (struct auditor){ .s = s, .person = w.person, .n = EACH };
+        assert_int_equal(pthread_create(&t[i], NULL, auditor_main, &au[i]), 0);
+    }
+    int64_t all[THREADS * EACH * 2];
+    for (int i = 0; i < THREADS; i++) {
+        pthread_join(t[i], NULL);
+        assert_int_equal(au[i].failures, 0);
+        memcpy(all + i * EACH * 2, au[i].seqs, sizeof(int64_t) * EACH * 2);
+    }
+    qsort(all, THREADS * EACH * 2, sizeof(int64_t), cmp_i64);
+    for (int i = 0; i < THREADS * EACH * 2; i++)
+        assert_int_equal(all[i], i + 1); /* 1..600, none twice, none missing */
+    struct audit_event bad = { .action = AUDIT_CONSULT, .object_type = "" };
+    assert_int_equal(store_audit_append_batch(s, &bad, 1, &err), FC_EINVAL);
+    assert_string_equal(err.field, "object_type");
+    int64_t bad_seq, events;
+    assert_int_equal(store_audit_verify(s, &bad_seq, &events, &err), FC_OK);
+    assert_int_equal(bad_seq, 0);
+    assert_int_equal(events, THREADS * EACH * 2);
+}
+
 static void test_backup_while_a_writer_runs_is_consistent(void **state)
 {
     struct store_fixture *f = FIX(state);
@@ -736,6 +804,8 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(test_concurrent_writers_from_two_threads, fixture_setup,
                                         fixture_teardown),
         cmocka_unit_test_setup_teardown(test_writer_queue_is_released_however_a_writer_ends,
+                                        fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_concurrent_audit_appends_keep_the_chain,
                                         fixture_setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(test_backup_while_a_writer_runs_is_consistent,
                                         fixture_setup, fixture_teardown),
