@@ -368,7 +368,7 @@ struct store_ops {
     /*
      * Appends n events, all or none, durable on return (or with the caller's transaction).
      * Outside a transaction a backend may commit several threads' appends together (group
-     * commit). Optional: NULL means store_audit_append_batch uses a transaction.
+     * commit).
      */
     int (*audit_append_batch)(struct store *s, struct audit_event *evs, size_t n,
                               struct fc_err *err);
@@ -921,16 +921,7 @@ static inline int store_audit_append(struct store *s, struct audit_event *ev, st
 static inline int store_audit_append_batch(struct store *s, struct audit_event *evs, size_t n,
                                            struct fc_err *err)
 {
-    if (s->ops->audit_append_batch != NULL)
-        return s->ops->audit_append_batch(s, evs, n, err);
-    int rc = s->ops->txn_begin(s, err);
-    for (size_t i = 0; i < n && rc == FC_OK; i++)
-        rc = s->ops->audit_append(s, &evs[i], err);
-    if (rc != FC_OK) {
-        s->ops->txn_rollback(s);
-        return rc;
-    }
-    return s->ops->txn_commit(s, err);
+    return s->ops->audit_append_batch(s, evs, n, err);
 }
 static inline int store_audit_list(struct store *s, const char *object_type, fc_id_t object_id,
                                    fc_id_t actor_user_id, struct arena *a, struct audit_event **out,

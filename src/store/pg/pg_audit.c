@@ -245,3 +245,17 @@ int pg_audit_verify(struct store *s, int64_t *out_bad_seq, int64_t *out_count,
         pg_tx_end(c, FC_OK, NULL);
     return rc;
 }
+
+/* All or none, in the caller's transaction or one of its own. PostgreSQL commits
+ * concurrent transactions together by itself (commit_delay), so no queue is kept here. */
+int pg_audit_append_batch(struct store *s, struct audit_event *evs, size_t n, struct fc_err *err)
+{
+    int rc = s->ops->txn_begin(s, err);
+    for (size_t i = 0; i < n && rc == FC_OK; i++)
+        rc = pg_audit_append(s, &evs[i], err);
+    if (rc != FC_OK) {
+        s->ops->txn_rollback(s);
+        return rc;
+    }
+    return s->ops->txn_commit(s, err);
+}

@@ -163,6 +163,7 @@ int pg_contact_set_caller(struct store *s, fc_id_t contact_id, fc_id_t caller_pe
 int pg_contact_scan(struct store *s, store_contact_cb cb, void *ctx, struct fc_err *err);
 
 int pg_audit_append(struct store *s, struct audit_event *ev, struct fc_err *err);
+int pg_audit_append_batch(struct store *s, struct audit_event *evs, size_t n, struct fc_err *err);
 int pg_audit_list(struct store *s, const char *object_type, fc_id_t object_id,
                   fc_id_t actor_user_id, struct arena *a, struct audit_event **out, size_t *n,
                   struct fc_err *err);

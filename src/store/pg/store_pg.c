@@ -585,6 +585,7 @@ static const struct store_ops pg_ops = {
     .contact_set_caller = pg_contact_set_caller,
     .contact_scan = pg_contact_scan,
     .audit_append = pg_audit_append,
+    .audit_append_batch = pg_audit_append_batch,
     .audit_list = pg_audit_list,
     .audit_verify = pg_audit_verify,
     .incident_insert = pg_incident_insert,
