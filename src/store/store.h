@@ -554,6 +554,12 @@ struct store_ops {
     /* Inserts or updates a police.uk row by natural key; *out_change says which. */
     int (*policeuk_upsert)(struct store *s, const struct policeuk_record *r,
                            enum policeuk_change *out_change, struct fc_err *err);
+    /* n upserts in order, as n policeuk_upsert calls in one (nested) transaction, sent
+     * together where the backend can (a PostgreSQL pipeline). out_changes[i] says what
+     * row i did; on failure nothing of the batch stays and *out_failed is the refused row. */
+    int (*policeuk_upsert_many)(struct store *s, const struct policeuk_record *recs, size_t n,
+                                enum policeuk_change *out_changes, size_t *out_failed,
+                                struct fc_err *err);
     /* police.uk rows of one crime type (NULL: all) per period and LSOA or NONE. Months are
      * compared as text with filter from/to turned into "YYYY-MM". */
     int (*policeuk_counts)(struct store *s, const struct report_filter *f, const char *crime_type,

@@ -6,6 +6,13 @@
 #include "domain/policeuk/policeuk.h"
 #include "util/arena.h"
 
+#define IMPORT_BATCH 512 /* rows per store call */
+
+static const char *dup_or_null(struct arena *a, const char *s)
+{
+    return s ? arena_strdup(a, s) : NULL;
+}
+
 static const char *base_name(const char *path)
 {
     const char *slash = strrchr(path, '/');
@@ -43,35 +50,84 @@ int policeuk_import_file(struct store *s, const char *path, long long now,
     struct policeuk_import_stats st = { 0 };
     struct policeuk_row row;
     const char *file = base_name(path);
-    while ((rc = policeuk_reader_next(r, &row, err)) == 1) {
-        struct policeuk_record rec = {
-            .natural_key = row.natural_key, .crime_id = row.crime_id, .month = row.month,
-            .reported_by = row.reported_by, .falls_within = row.falls_within, .lat = row.lat,
-            .lon = row.lon, .location = row.location, .lsoa_code = row.lsoa_code,
-            .lsoa_name = row.lsoa_name, .crime_type = row.crime_type,
-            .last_outcome = row.last_outcome, .context = row.context, .source_file = file,
-            .imported_at = now,
-        };
-        enum policeuk_change ch;
-        rc = STORE_CALL(s, policeuk_upsert, &rec, &ch, err);
+    /* rows go to the store in batches (one pipeline on PostgreSQL); the reader reuses its
+     * row, so a batch's text lives in an arena until it is written */
+    struct policeuk_record recs[IMPORT_BATCH];
+    size_t lines[IMPORT_BATCH];
+    bool asb[IMPORT_BATCH];
+    enum policeuk_change changes[IMPORT_BATCH];
+    size_t nb = 0;
+    struct arena a;
+    arena_init(&a, 0);
+    for (;;) {
+        int more = policeuk_reader_next(r, &row, err);
+        if (more == 1) {
+            struct policeuk_record *rec = &recs[nb];
+            *rec = (struct policeuk_record){
+                .natural_key = arena_strdup(&a, row.natural_key),
+                .crime_id = dup_or_null(&a, row.crime_id),
+                .month = arena_strdup(&a, row.month),
+                .reported_by = dup_or_null(&a, row.reported_by),
+                .falls_within = dup_or_null(&a, row.falls_within),
+                .lat = row.lat,
+                .lon = row.lon,
+                .location = dup_or_null(&a, row.location),
+                .lsoa_code = dup_or_null(&a, row.lsoa_code),
+                .lsoa_name = dup_or_null(&a, row.lsoa_name),
+                .crime_type = dup_or_null(&a, row.crime_type),
+                .last_outcome = dup_or_null(&a, row.last_outcome),
+                .context = dup_or_null(&a, row.context),
+                .source_file = file,
+                .imported_at = now,
+            };
+            if (rec->natural_key == NULL || rec->month == NULL) {
+                rc = err_set(err, FC_ENOMEM, "", "out of memory importing police.uk rows");
+                break;
+            }
+            lines[nb] = row.line;
+            asb[nb] = row.crime_type != NULL && strcmp(row.crime_type, POLICEUK_ASB) == 0;
+            nb++;
+        } else if (more != 0) {
+            rc = more;
+            break;
+        }
+        if (nb == 0 || (more == 1 && nb < IMPORT_BATCH)) {
+            if (more == 0) {
+                rc = 0;
+                break;
+            }
+            continue;
+        }
+        size_t failed = 0;
+        rc = STORE_CALL(s, policeuk_upsert_many, recs, nb, changes, &failed, err);
         if (rc != FC_OK) {
             char what[sizeof(err->msg)], field[sizeof(err->field)];
             memcpy(what, err->msg, sizeof(what));
             memcpy(field, err->field, sizeof(field));
-            err_set(err, rc, field, "line %zu: %.170s", row.line, what);
+            err_set(err, rc, field, "line %zu: %.170s", lines[failed < nb ? failed : 0], what);
             break;
         }
-        st.rows++;
-        st.inserted += ch == POLICEUK_INSERTED;
-        st.updated += ch == POLICEUK_UPDATED;
-        st.unchanged += ch == POLICEUK_UNCHANGED;
-        st.asb_rows += strcmp(row.crime_type, POLICEUK_ASB) == 0;
-        if (progress && st.rows % 2048 == 0) {
+        for (size_t i = 0; i < nb; i++) {
+            st.rows++;
+            st.inserted += changes[i] == POLICEUK_INSERTED;
+            st.updated += changes[i] == POLICEUK_UPDATED;
+            st.unchanged += changes[i] == POLICEUK_UNCHANGED;
+            st.asb_rows += asb[i];
+        }
+        nb = 0;
+        arena_free(&a);
+        arena_init(&a, 0);
+        if (progress) {
             size_t done, total;
             policeuk_reader_progress(r, &done, &total);
             progress(ctx, done, total);
         }
+        if (more == 0) {
+            rc = 0;
+            break;
+        }
     }
+    arena_free(&a);
     if (rc == 0)
         rc = store_txn_commit(s, err);
     else

@@ -189,6 +189,9 @@ int pg_flag_scan(struct store *s, store_flag_cb cb, void *ctx, struct fc_err *er
 /* Reports, surveys and police.uk (pg_reports.c). */
 int pg_policeuk_upsert(struct store *s, const struct policeuk_record *rec,
                        enum policeuk_change *out_change, struct fc_err *err);
+int pg_policeuk_upsert_many(struct store *s, const struct policeuk_record *recs, size_t n,
+                            enum policeuk_change *out_changes, size_t *out_failed,
+                            struct fc_err *err);
 int pg_policeuk_counts(struct store *s, const struct report_filter *f, const char *crime_type,
                        struct arena *a, struct report_count **out, size_t *n, struct fc_err *err);
 int pg_report_incident_counts(struct store *s, const struct report_filter *f, struct arena *a,

@@ -670,11 +670,56 @@ int pg_survey_response_insert(struct store *s, const struct survey_answers *ans,
 
 /* ---- police.uk ---- */
 
+/* Parameters of the upsert; empty strings become NULL so "no outcome" reads the same from
+ * any file. */
+static void upsert_params(struct pg_params *p, const struct policeuk_record *rec)
+{
+    p->n = 0;
+    const char *txt[] = { rec->natural_key, rec->crime_id, rec->month, rec->reported_by,
+                          rec->falls_within };
+    for (int i = 0; i < 5; i++)
+        pg_param_text(p, txt[i] && txt[i][0] ? txt[i] : NULL);
+    pg_param_double(p, rec->lat);
+    pg_param_double(p, rec->lon);
+    const char *txt2[] = { rec->location, rec->lsoa_code, rec->lsoa_name, rec->crime_type,
+                           rec->last_outcome, rec->context, rec->source_file };
+    for (int i = 0; i < 7; i++)
+        pg_param_text(p, txt2[i] && txt2[i][0] ? txt2[i] : NULL);
+    pg_param_int(p, rec->imported_at);
+}
+
 /*
- * One round trip per row: the upsert inserts, or updates only when a column other than
- * source_file and imported_at differs; xmax = 0 tells a fresh row from an updated one, and
- * no row back means unchanged. Bulk imports call it inside one transaction.
+ * The upsert inserts, or updates only when a column other than source_file and
+ * imported_at differs; xmax = 0 tells a fresh row from an updated one, and no row back
+ * means unchanged.
  */
+#define DIFF(col) "o." col " IS DISTINCT FROM EXCLUDED." col
+static const char upsert_sql[] =
+    "INSERT INTO policeuk_record AS o (natural_key, crime_id, month, reported_by,"
+    " falls_within, lat, lon, location, lsoa_code, lsoa_name, crime_type,"
+    " last_outcome, context, source_file, imported_at) VALUES ($1, $2, $3, $4, $5,"
+    " $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)"
+    " ON CONFLICT (natural_key) DO UPDATE SET crime_id = EXCLUDED.crime_id,"
+    " month = EXCLUDED.month, reported_by = EXCLUDED.reported_by,"
+    " falls_within = EXCLUDED.falls_within, lat = EXCLUDED.lat, lon = EXCLUDED.lon,"
+    " location = EXCLUDED.location, lsoa_code = EXCLUDED.lsoa_code,"
+    " lsoa_name = EXCLUDED.lsoa_name, crime_type = EXCLUDED.crime_type,"
+    " last_outcome = EXCLUDED.last_outcome, context = EXCLUDED.context,"
+    " source_file = EXCLUDED.source_file, imported_at = EXCLUDED.imported_at"
+    " WHERE " DIFF("crime_id") " OR " DIFF("month") " OR " DIFF("reported_by")
+    " OR " DIFF("falls_within") " OR " DIFF("lat") " OR " DIFF("lon")
+    " OR " DIFF("location") " OR " DIFF("lsoa_code") " OR " DIFF("lsoa_name")
+    " OR " DIFF("crime_type") " OR " DIFF("last_outcome") " OR " DIFF("context")
+    " RETURNING (o.xmax = 0) AS inserted";
+#undef DIFF
+
+static enum policeuk_change upsert_change(const PGresult *r)
+{
+    if (PQntuples(r) == 0)
+        return POLICEUK_UNCHANGED;
+    return strcmp(PQgetvalue(r, 0, 0), "t") == 0 ? POLICEUK_INSERTED : POLICEUK_UPDATED;
+}
+
 int pg_policeuk_upsert(struct store *s, const struct policeuk_record *rec,
                        enum policeuk_change *out_change, struct fc_err *err)
 {
@@ -684,45 +729,91 @@ int pg_policeuk_upsert(struct store *s, const struct policeuk_record *rec,
     if (rc != FC_OK)
         return rc;
     struct pg_params p = { 0 };
-    /* empty strings are stored as NULL so "no outcome" reads the same from any file */
-    const char *txt[] = { rec->natural_key, rec->crime_id, rec->month, rec->reported_by,
-                          rec->falls_within };
-    for (int i = 0; i < 5; i++)
-        pg_param_text(&p, txt[i] && txt[i][0] ? txt[i] : NULL);
-    pg_param_double(&p, rec->lat);
-    pg_param_double(&p, rec->lon);
-    const char *txt2[] = { rec->location, rec->lsoa_code, rec->lsoa_name, rec->crime_type,
-                           rec->last_outcome, rec->context, rec->source_file };
-    for (int i = 0; i < 7; i++)
-        pg_param_text(&p, txt2[i] && txt2[i][0] ? txt2[i] : NULL);
-    pg_param_int(&p, rec->imported_at);
-#define DIFF(col) "o." col " IS DISTINCT FROM EXCLUDED." col
-    rc = pg_exec(c, PG_POLICEUK_UPSERT,
-                 "INSERT INTO policeuk_record AS o (natural_key, crime_id, month, reported_by,"
-                 " falls_within, lat, lon, location, lsoa_code, lsoa_name, crime_type,"
-                 " last_outcome, context, source_file, imported_at) VALUES ($1, $2, $3, $4, $5,"
-                 " $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)"
-                 " ON CONFLICT (natural_key) DO UPDATE SET crime_id = EXCLUDED.crime_id,"
-                 " month = EXCLUDED.month, reported_by = EXCLUDED.reported_by,"
-                 " falls_within = EXCLUDED.falls_within, lat = EXCLUDED.lat, lon = EXCLUDED.lon,"
-                 " location = EXCLUDED.location, lsoa_code = EXCLUDED.lsoa_code,"
-                 " lsoa_name = EXCLUDED.lsoa_name, crime_type = EXCLUDED.crime_type,"
-                 " last_outcome = EXCLUDED.last_outcome, context = EXCLUDED.context,"
-                 " source_file = EXCLUDED.source_file, imported_at = EXCLUDED.imported_at"
-                 " WHERE " DIFF("crime_id") " OR " DIFF("month") " OR " DIFF("reported_by")
-                 " OR " DIFF("falls_within") " OR " DIFF("lat") " OR " DIFF("lon")
-                 " OR " DIFF("location") " OR " DIFF("lsoa_code") " OR " DIFF("lsoa_name")
-                 " OR " DIFF("crime_type") " OR " DIFF("last_outcome") " OR " DIFF("context")
-                 " RETURNING (o.xmax = 0) AS inserted",
-                 &p, "policeuk_record", &r, err);
-#undef DIFF
-    if (rc == FC_OK) {
-        if (PQntuples(r) == 0)
-            *out_change = POLICEUK_UNCHANGED;
-        else
-            *out_change = strcmp(PQgetvalue(r, 0, 0), "t") == 0 ? POLICEUK_INSERTED
-                                                                 : POLICEUK_UPDATED;
-    }
+    upsert_params(&p, rec);
+    rc = pg_exec(c, PG_POLICEUK_UPSERT, upsert_sql, &p, "policeuk_record", &r, err);
+    if (rc == FC_OK)
+        *out_change = upsert_change(r);
     PQclear(r);
     return rc;
+}
+
+#define PIPELINE_ROWS 256 /* upserts in flight at once: small answers, no send/receive stall */
+
+/* Sends rows [from, to) through the pipeline and reads their answers. */
+static int upsert_pipeline(struct pg_conn *c, const struct policeuk_record *recs, size_t from,
+                           size_t to, enum policeuk_change *out_changes, size_t *out_failed,
+                           struct fc_err *err)
+{
+    char name[16];
+    snprintf(name, sizeof(name), "fc%d", (int)PG_POLICEUK_UPSERT);
+    int rc = FC_OK;
+    size_t sent = from;
+    for (; sent < to; sent++) {
+        struct pg_params p = { 0 };
+        upsert_params(&p, &recs[sent]);
+        if (PQsendQueryPrepared(c->db, name, p.n, p.v, NULL, NULL, 0) != 1)
+            break;
+    }
+    if (PQpipelineSync(c->db) != 1 && sent == from)
+        return err_set(err, FC_EUNAVAIL, "store", "policeuk_record: database connection lost");
+    /* one result (then NULL) per query sent, then the sync point */
+    for (size_t i = from; i < sent; i++) {
+        PGresult *r = PQgetResult(c->db);
+        ExecStatusType es = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+        if (rc == FC_OK && es == PGRES_TUPLES_OK) {
+            out_changes[i] = upsert_change(r);
+        } else if (rc == FC_OK) {
+            rc = pg_status(c, r, "policeuk_record", err);
+            if (rc == FC_OK) /* aborted without its own error: the connection failed */
+                rc = err_set(err, FC_EUNAVAIL, "store", "policeuk_record: pipeline aborted");
+            *out_failed = i;
+        }
+        PQclear(r);
+        if (r != NULL)
+            PQclear(PQgetResult(c->db)); /* the NULL that ends this query's results */
+    }
+    PGresult *r;
+    while ((r = PQgetResult(c->db)) != NULL) {
+        bool sync = PQresultStatus(r) == PGRES_PIPELINE_SYNC;
+        PQclear(r);
+        if (sync)
+            break;
+    }
+    if (rc == FC_OK && sent < to) {
+        *out_failed = sent;
+        rc = err_set(err, FC_EUNAVAIL, "store", "policeuk_record: could not send to the database");
+    }
+    return rc;
+}
+
+int pg_policeuk_upsert_many(struct store *s, const struct policeuk_record *recs, size_t n,
+                            enum policeuk_change *out_changes, size_t *out_failed,
+                            struct fc_err *err)
+{
+    struct pg_conn *c;
+    *out_failed = 0;
+    int rc = pg_conn_of(s, &c, err);
+    if (rc != FC_OK || n == 0)
+        return rc;
+    if (!c->prepared[PG_POLICEUK_UPSERT]) {
+        char name[16];
+        snprintf(name, sizeof(name), "fc%d", (int)PG_POLICEUK_UPSERT);
+        PGresult *r = PQprepare(c->db, name, upsert_sql, 0, NULL);
+        rc = pg_status(c, r, "policeuk_record", err);
+        PQclear(r);
+        if (rc != FC_OK)
+            return rc;
+        c->prepared[PG_POLICEUK_UPSERT] = true;
+    }
+    rc = pg_tx_begin(c, err); /* a savepoint inside the caller's transaction */
+    if (rc != FC_OK)
+        return rc;
+    if (PQenterPipelineMode(c->db) != 1)
+        rc = err_set(err, FC_EUNAVAIL, "store", "policeuk_record: cannot start a pipeline");
+    for (size_t from = 0; rc == FC_OK && from < n; from += PIPELINE_ROWS) {
+        size_t to = from + PIPELINE_ROWS < n ? from + PIPELINE_ROWS : n;
+        rc = upsert_pipeline(c, recs, from, to, out_changes, out_failed, err);
+    }
+    PQexitPipelineMode(c->db);
+    return pg_tx_end(c, rc, err);
 }

@@ -601,6 +601,7 @@ static const struct store_ops pg_ops = {
     PG_CASES_OPS,
     /* reports, surveys and police.uk (pg_reports.c) */
     .policeuk_upsert = pg_policeuk_upsert,
+    .policeuk_upsert_many = pg_policeuk_upsert_many,
     .policeuk_counts = pg_policeuk_counts,
     .report_incident_counts = pg_report_incident_counts,
     .report_contact_counts = pg_report_contact_counts,

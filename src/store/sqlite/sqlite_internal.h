@@ -305,6 +305,9 @@ int sqlite_check(struct store *s, struct fc_err *err);
 /* sqlite_reports.c: reports, surveys and police.uk */
 int sqlite_policeuk_upsert(struct store *s, const struct policeuk_record *r,
                            enum policeuk_change *out_change, struct fc_err *err);
+int sqlite_policeuk_upsert_many(struct store *s, const struct policeuk_record *recs, size_t n,
+                                enum policeuk_change *out_changes, size_t *out_failed,
+                                struct fc_err *err);
 int sqlite_policeuk_counts(struct store *s, const struct report_filter *f, const char *crime_type,
                            struct arena *a, struct report_count **out, size_t *n,
                            struct fc_err *err);

@@ -742,3 +742,22 @@ int sqlite_policeuk_upsert(struct store *s, const struct policeuk_record *r,
     *out_change = POLICEUK_UNCHANGED;
     return FC_OK;
 }
+
+int sqlite_policeuk_upsert_many(struct store *s, const struct policeuk_record *recs, size_t n,
+                                enum policeuk_change *out_changes, size_t *out_failed,
+                                struct fc_err *err)
+{
+    struct sqlite_conn *c;
+    *out_failed = 0;
+    int rc = sqlite_conn_of(s, &c, err);
+    if (rc == FC_OK)
+        rc = sqlite_tx_begin(c, err);
+    if (rc != FC_OK)
+        return rc;
+    for (size_t i = 0; rc == FC_OK && i < n; i++) {
+        rc = sqlite_policeuk_upsert(s, &recs[i], &out_changes[i], err);
+        if (rc != FC_OK)
+            *out_failed = i;
+    }
+    return sqlite_tx_end(c, rc, err);
+}

@@ -329,6 +329,7 @@ static const struct store_ops sqlite_ops = {
     SQLITE_CASES_OPS,
     /* reports, surveys and police.uk (sqlite_reports.c) */
     .policeuk_upsert = sqlite_policeuk_upsert,
+    .policeuk_upsert_many = sqlite_policeuk_upsert_many,
     .policeuk_counts = sqlite_policeuk_counts,
     .report_incident_counts = sqlite_report_incident_counts,
     .report_contact_counts = sqlite_report_contact_counts,

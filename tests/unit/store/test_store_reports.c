@@ -631,6 +631,57 @@ static void test_policeuk_bulk_reimport_and_rollback(void **state)
     arena_free(&a);
 }
 
+static void test_policeuk_upsert_many_in_order_all_or_nothing(void **state)
+{
+    struct store *s = STORE(state);
+    struct arena a;
+    arena_init(&a, 0);
+    struct fc_err err = { 0 };
+    enum policeuk_change ch[600];
+    size_t failed = 99;
+    /* more rows than one pipeline holds, with a key repeated inside the batch */
+    static struct policeuk_record recs[600];
+    static char keys[600][16];
+    for (int i = 0; i < 600; i++) {
+        snprintf(keys[i], sizeof(keys[i]), "M%04d", i);
+        recs[i] = prow(keys[i], "2024-01", "Anti-social behaviour", "E01000001");
+    }
+    recs[599] = prow("M0000", "2024-02", "Anti-social behaviour", "E01000001");
+    assert_int_equal(STORE_CALL(s, policeuk_upsert_many, recs, 600, ch, &failed, &err), FC_OK);
+    assert_int_equal(ch[0], POLICEUK_INSERTED);
+    assert_int_equal(ch[598], POLICEUK_INSERTED);
+    assert_int_equal(ch[599], POLICEUK_UPDATED); /* M0000 again, a month later */
+    assert_int_equal(STORE_CALL(s, policeuk_upsert_many, recs, 600, ch, &failed, &err), FC_OK);
+    assert_int_equal(ch[1], POLICEUK_UNCHANGED);
+    assert_int_equal(ch[0], POLICEUK_UPDATED); /* back to 2024-01, then 2024-02 again */
+    assert_int_equal(ch[599], POLICEUK_UPDATED);
+
+    /* a bad row in the middle: its index comes back and none of the batch stays, while
+     * the caller's transaction keeps its earlier work */
+    assert_int_equal(store_txn_begin(s, &err), FC_OK);
+    struct policeuk_record one = prow("KEEP", "2024-03", "Burglary", "");
+    assert_int_equal(STORE_CALL(s, policeuk_upsert, &one, &ch[0], &err), FC_OK);
+    struct policeuk_record bad[3] = { prow("N1", "2024-03", "Burglary", ""),
+                                      prow("N2", "2024-3", "Burglary", ""),
+                                      prow("N3", "2024-03", "Burglary", "") };
+    assert_int_equal(STORE_CALL(s, policeuk_upsert_many, bad, 3, ch, &failed, &err), FC_EINVAL);
+    assert_int_equal(failed, 1);
+    assert_string_equal(err.field, "month");
+    assert_int_equal(store_txn_commit(s, &err), FC_OK);
+    struct report_count *r;
+    size_t n;
+    struct report_filter f = { .period = REPORT_PERIOD_MONTH };
+    assert_int_equal(STORE_CALL(s, policeuk_counts, &f, NULL, &a, &r, &n, &err), FC_OK);
+    assert_int_equal(n, 3);
+    assert_string_equal(r[0].period, "2024-01");
+    assert_int_equal(r[0].n, 598);
+    assert_string_equal(r[1].period, "2024-02");
+    assert_int_equal(r[1].n, 1);
+    assert_string_equal(r[2].period, "2024-03");
+    assert_int_equal(r[2].n, 1); /* KEEP only */
+    arena_free(&a);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -650,6 +701,8 @@ int main(int argc, char **argv)
                                         fixture_setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(test_policeuk_bulk_reimport_and_rollback, fixture_setup,
                                         fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_policeuk_upsert_many_in_order_all_or_nothing,
+                                        fixture_setup, fixture_teardown),
     };
     if (argc > 1)
         cmocka_set_test_filter(argv[1]);
