@@ -122,6 +122,10 @@ int api_person_check_visible(struct http_req *req, fc_id_t person_id);
 int api_audit(struct http_req *req, enum audit_action action, const char *object_type,
               fc_id_t object_id, const char *purpose, const char *detail);
 
+/* Audits a read of a record ("consult") with the purpose stated in X-Purpose, if any. */
+int api_audit_read(struct http_req *req, const char *object_type, fc_id_t object_id,
+                   const char *detail);
+
 /* Formats UTC seconds as "2026-03-02T21:14:07Z" (NULL for 0) into the arena. */
 const char *api_time(struct http_req *req, fc_time_t t);
 /* Parses an ISO 8601 time from member `key` of obj; absent gives `fallback`. */

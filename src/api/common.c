@@ -172,6 +172,16 @@ int api_person_check_visible(struct http_req *req, fc_id_t person_id)
     return FC_OK;
 }
 
+int api_audit_read(struct http_req *req, const char *object_type, fc_id_t object_id,
+                   const char *detail)
+{
+    const char *purpose;
+    int rc = api_purpose(req, NULL, &purpose);
+    if (rc != FC_OK)
+        return rc;
+    return api_audit(req, AUDIT_CONSULT, object_type, object_id, purpose, detail);
+}
+
 int api_audit(struct http_req *req, enum audit_action action, const char *object_type,
               fc_id_t object_id, const char *purpose, const char *detail)
 {

@@ -78,6 +78,9 @@ int api_grades_list(struct http_req *req, struct http_resp *resp)
     rc = store_grade_list(req->app->store, iid, req->arena, &gs, &n, &e);
     if (rc != FC_OK)
         return api_store_failed(req, rc, &e);
+    rc = api_audit_read(req, "incident", iid, "grades viewed");
+    if (rc != FC_OK)
+        return rc;
     json_t *arr = json_array();
     for (size_t i = 0; i < n; i++)
         json_array_append_new(arr, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s?, s:b, s:I, s:s?}",

@@ -464,6 +464,13 @@ int api_incidents_search(struct http_req *req, struct http_resp *resp)
     for (size_t i = 0; i < n; i++) {
         if (!access_incident_visible(&v, found[i].org_id, found[i].is_police_only, ACCESS_NONE))
             continue;
+        /* every incident shown is a consultation of it, as a search result */
+        rc = api_audit(req, AUDIT_CONSULT, "incident", found[i].id,
+                       purpose ? purpose : "incident search", "search result");
+        if (rc != FC_OK) {
+            json_decref(items);
+            return rc;
+        }
         json_array_append_new(items, incident_json(req, &found[i]));
     }
     if (q.person_id != 0) {

@@ -188,6 +188,9 @@ int api_risk_list(struct http_req *req, struct http_resp *resp)
     rc = store_risk_assessment_list(req->app->store, iid, 0, req->arena, &ras, &n, &e);
     if (rc != FC_OK)
         return api_store_failed(req, rc, &e);
+    rc = api_audit_read(req, "incident", iid, "risk assessments viewed");
+    if (rc != FC_OK)
+        return rc;
     json_t *arr = json_array();
     for (size_t i = 0; i < n; i++) {
         json_t *answers = json_loads(ras[i].answers ? ras[i].answers : "{}", 0, NULL);

@@ -60,6 +60,9 @@ int api_tasks_for_incident(struct http_req *req, struct http_resp *resp)
     rc = store_task_search(req->app->store, &q, req->arena, &ts, &n, &e);
     if (rc != FC_OK)
         return api_store_failed(req, rc, &e);
+    rc = api_audit_read(req, "incident", iid, "tasks viewed");
+    if (rc != FC_OK)
+        return rc;
     return http_resp_json(req, resp, 200, tasks_json(req, ts, n));
 }
 

@@ -98,6 +98,8 @@ int api_triggers_get(struct http_req *req, struct http_resp *resp)
     int rc = http_req_param_id(req, "id", &id);
     if (rc == FC_OK)
         rc = trigger_visible(req, id, &t);
+    if (rc == FC_OK)
+        rc = api_audit_read(req, "community_trigger", id, "viewed");
     if (rc != FC_OK)
         return rc;
     return http_resp_json(req, resp, 200, trigger_json(req, &t));

@@ -98,6 +98,8 @@ int api_updates_list(struct http_req *req, struct http_resp *resp)
     struct update_plan_rec p;
     struct fc_err e = { 0 };
     int rc = api_ch_incident(req, "id", &iid);
+    if (rc == FC_OK)
+        rc = api_audit_read(req, "incident", iid, "victim updates viewed");
     if (rc != FC_OK)
         return rc;
     json_t *plan = json_null();

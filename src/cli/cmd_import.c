@@ -446,6 +446,18 @@ static int import_persons(struct importer *im, struct cli_progress *pr, const ch
         goto out_line;
     for (size_t i = 0; i < pi.n_merges; i++) {
         rc = store_person_set_merged(im->s, pi.merges[i].from, pi.merges[i].into, err);
+        if (rc == FC_OK) {
+            /* a merge combines two records (DPA 2018 s.62): one event per merge */
+            char detail[64];
+            snprintf(detail, sizeof(detail), "merged into person %lld (import)",
+                     (long long)pi.merges[i].into);
+            struct audit_event ev = { .action = AUDIT_COMBINE,
+                                      .object_type = "person",
+                                      .object_id = pi.merges[i].from,
+                                      .purpose = "import",
+                                      .detail = detail };
+            rc = store_audit_append(im->s, &ev, err);
+        }
         if (rc != FC_OK) {
             err_line = pi.merges[i].line;
             err_row = pi.merges[i].row;

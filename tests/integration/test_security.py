@@ -209,6 +209,34 @@ class AuditReportTest(fcharness.ServerTestCase):
                            (self.officer_id,)), 3)
 
 
+class ReadsAreAuditedTest(fcharness.ServerTestCase):
+    """Every read of an incident's records is a consultation in the audit trail."""
+
+    def test_incident_reads_are_audited(self):
+        h = self.srv.login("handler")
+        r = h.post("/api/v1/incidents", {"category": "nuisance", "incident_type": "noise",
+                                         "description": "audited reads"})
+        self.assertEqual(r.status, 201, r.text)
+        iid = r.json()["id"]
+        reads = {
+            "/api/v1/incidents/%d/risk" % iid: "risk assessments viewed",
+            "/api/v1/incidents/%d/grades" % iid: "grades viewed",
+            "/api/v1/incidents/%d/tasks" % iid: "tasks viewed",
+            "/api/v1/incidents/%d/updates" % iid: "victim updates viewed",
+            "/api/v1/incidents?category=nuisance": "search result",
+        }
+        for url, detail in reads.items():
+            before = self.srv.count("audit_event", "action = 'consult' AND object_type = "
+                                    "'incident' AND object_id = ? AND detail = ?",
+                                    (iid, detail))
+            r = h.get(url, purpose="audit coverage")
+            self.assertEqual(r.status, 200, "%s: %r" % (url, r))
+            after = self.srv.count("audit_event", "action = 'consult' AND object_type = "
+                                   "'incident' AND object_id = ? AND detail = ? AND purpose = "
+                                   "'audit coverage'", (iid, detail))
+            self.assertEqual(after, before + 1, url)
+
+
 class TotpTest(fcharness.ServerTestCase):
     users = USERS
 
