@@ -95,6 +95,38 @@ static void test_migrate_from_each_earlier_version_keeps_data(void **state)
     }
 }
 
+/* 0007 rebuilds the audit table to add an action: the chain written before must verify. */
+static void test_audit_chain_survives_migration_0007(void **state)
+{
+    (void)state;
+    struct store_fixture f;
+    struct store *s;
+    struct fc_err err = { 0 };
+    int v;
+    int64_t bad = -1, count = 0;
+    assert_int_equal(fixture_prepare(&f), 0);
+    assert_int_equal(store_open(f.url, &s, &err), FC_OK);
+    assert_int_equal(store_sqlite_migrate_to(s, 6, &v, &err), FC_OK);
+    for (int i = 1; i <= 5; i++) {
+        struct audit_event ev = { .action = AUDIT_CONSULT, .object_type = "person",
+                                  .object_id = i, .purpose = "before 0007" };
+        assert_int_equal(store_audit_append(s, &ev, &err), FC_OK);
+    }
+    assert_int_equal(store_migrate(s, &v, &err), FC_OK);
+    assert_true(v >= 7);
+    struct audit_event ev = { .action = AUDIT_BREAK_GLASS, .object_type = "person",
+                              .object_id = 1, .purpose = "after 0007" };
+    assert_int_equal(store_audit_append(s, &ev, &err), FC_OK);
+    assert_int_equal(ev.seq, 6);
+    assert_int_equal(store_audit_verify(s, &bad, &count, &err), FC_OK);
+    assert_int_equal(bad, 0);
+    assert_int_equal(count, 6);
+    /* the rebuilt table is still append-only */
+    assert_int_not_equal(fixture_raw_sql(&f, "UPDATE audit_event SET purpose = 'x'"), 0);
+    store_close(s);
+    fixture_rmdir(f.dir);
+}
+
 static void test_migrate_refuses_newer_schema(void **state)
 {
     (void)state;
@@ -121,6 +153,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_migrate_from_empty_reaches_latest),
         cmocka_unit_test(test_migrate_from_each_earlier_version_keeps_data),
         cmocka_unit_test(test_migrate_refuses_newer_schema),
+        cmocka_unit_test(test_audit_chain_survives_migration_0007),
     };
     if (argc > 1)
         cmocka_set_test_filter(argv[1]);
