@@ -680,6 +680,40 @@ static int ui_cases_page(struct http_req *req, struct http_resp *resp)
     return send_html(req, resp, 200, &h);
 }
 
+/*
+ * A record the sharing rules refuse to a supervisor: the refusal, and the form to break
+ * the glass (POST /api/v1/break-glass through web/static/js/breakglass.js; the rules and
+ * the audit are in api/audit.c and domain/access). 403, like any refusal.
+ */
+static int break_glass_page(struct http_req *req, struct http_resp *resp, const char *type,
+                            fc_id_t id, const char *what)
+{
+    struct html h;
+    struct ui_page p;
+    char idbuf[24];
+    snprintf(idbuf, sizeof(idbuf), "%lld", (long long)id);
+    html_init(&h, req->arena, PAGE_MAX_BYTES);
+    page_of(req, &p, "Not shared with you", NULL);
+    ui_page_begin(&h, &p);
+    html_elem(&h, "p", what, NULL);
+    html_elem(&h, "p",
+              "As a supervisor you may open it for one hour if you must (break the glass). "
+              "Say why: your reason, your name and the time are recorded and reported.",
+              NULL);
+    html_open(&h, "form", "id", "break-glass-form", "class", "panel", "data-object-type", type,
+              "data-object-id", idbuf, NULL);
+    ui_text_field(&h, "text", "reason", "Why you need this record", NULL,
+                  "10 to 500 characters, kept in the audit trail", NULL, "required", "",
+                  "minlength", "10", "maxlength", "500", NULL);
+    html_open(&h, "div", "class", "actions", NULL);
+    html_elem(&h, "button", "Open it for one hour (break the glass)", "type", "submit", NULL);
+    html_close(&h, "div");
+    html_close(&h, "form");
+    html_elem(&h, "script", "", "src", "/static/js/breakglass.js", "defer", "", NULL);
+    ui_page_end(&h);
+    return send_html(req, resp, 403, &h);
+}
+
 /* The case page, with a refused form's values and error when `form` is given. */
 static int case_page_render(struct http_req *req, struct http_resp *resp, fc_id_t id,
                             const struct ui_case_form *form, int status)
@@ -690,6 +724,9 @@ static int case_page_render(struct http_req *req, struct http_resp *resp, fc_id_
     int rc = cases_viewer_of(req->app->store, req->auth.user.id, &av, &e);
     if (rc == FC_OK)
         rc = cases_view_load(req->app->store, &av, id, "case page", req->now, req->arena, &v, &e);
+    if (rc == FC_EDENIED && access_can_break_glass(&av))
+        return break_glass_page(req, resp, "case", id,
+                                "This case is not shared with your organisation.");
     if (rc == FC_ENOTFOUND || rc == FC_EDENIED)
         return not_found_page(req, resp, "There is no such case, or it is not shared with you.");
     if (rc != FC_OK) {

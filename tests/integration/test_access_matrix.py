@@ -10,7 +10,8 @@ new route is covered the day it lands. For every operation:
 Then record-level sharing, own versus other organisation: a person and a police-only
 incident recorded by the force are readable by force roles and refused (403 or 404) to a
 council partner officer, and the administrator, who may not read people's records, is
-refused too.
+refused too. Break the glass and the audit reports carry the roles issue 8 gives them
+(test_security.py covers their record-level rules).
 """
 
 import os
@@ -101,6 +102,23 @@ class AccessMatrixTest(fcharness.ServerTestCase):
         self.assertGreater(checked, 100)
         print("access matrix: %d operations, %d role checks" % (len(self.ops), checked),
               flush=True)
+
+    def test_security_routes_are_in_the_matrix(self):
+        """Break the glass and the audit reports are covered, with the roles issue 8 sets:
+        only supervisors break the glass; supervisors and admins read the reports."""
+        got = {(m, p): r for m, p, r in self.ops}
+        self.assertEqual(got[("POST", "/api/v1/break-glass")], {"supervisor"})
+        for path in ("/api/v1/break-glass", "/api/v1/persons/{id}/audit",
+                     "/api/v1/users/{id}/audit"):
+            self.assertEqual(got[("GET", path)], {"supervisor", "admin"}, path)
+        # a force supervisor never needs the glass for a force person (409, nothing written)
+        r = self.sessions["handler"].post("/api/v1/persons",
+                                          {"names": [{"surname": "Matrixglass"}]})
+        self.assertEqual(r.status, 201, r.text)
+        r = self.sessions["supervisor"].post("/api/v1/break-glass", {
+            "object_type": "person", "object_id": r.json()["id"],
+            "reason": "access matrix: no override is needed here"})
+        self.assertEqual(r.status, 409, r.text)
 
     def test_other_organisation_cannot_read_force_records(self):
         handler = self.sessions["handler"]

@@ -144,6 +144,45 @@ class BreakGlassTest(fcharness.ServerTestCase):
         self.assertIn("audit chain ok", p.stdout)
 
 
+class BreakGlassCaseTest(fcharness.ServerTestCase):
+    """A case not shared with the council: its supervisor sees the refusal page with the
+    break-the-glass form, and after a grant reads the case at view level."""
+
+    users = USERS
+
+    def test_case_refusal_page_and_grant(self):
+        off = self.srv.login("officer")
+        csup = self.srv.login("csup")
+        r = off.post("/api/v1/cases", {
+            "title": "Glass Lane dispute", "origin": "manual",
+            "sharing_basis": "Crime and Disorder Act 1998 s115", "area_code": "E01025900"})
+        self.assertEqual(r.status, 201, r.text)
+        cid = r.json()["id"]
+        self.assertIn(csup.get("/api/v1/cases/%d" % cid, purpose="x").status, (403, 404))
+        page = csup.request("GET", "/cases/%d" % cid, cookie=True)
+        self.assertEqual(page.status, 403, page.text)
+        self.assertIn('id="break-glass-form"', page.text)
+        self.assertIn('data-object-id="%d"' % cid, page.text)
+        self.assertNotIn("Glass Lane", page.text)
+        # a partner officer gets the plain refusal, without the form
+        partner = self.srv.login("partner").request("GET", "/cases/%d" % cid, cookie=True)
+        self.assertNotIn("break-glass-form", partner.text)
+        # the form's request, as the browser sends it: cookie and CSRF header
+        r = csup.request("POST", "/api/v1/break-glass",
+                         {"object_type": "case", "object_id": cid, "reason": REASON},
+                         cookie=True)
+        self.assertEqual(r.status, 201, r.text)
+        r = csup.get("/api/v1/cases/%d" % cid, purpose="safeguarding visit")
+        self.assertEqual(r.status, 200, r.text)
+        self.assertIn("Glass Lane", r.text)
+        page = csup.request("GET", "/cases/%d" % cid, cookie=True)
+        self.assertEqual(page.status, 200)
+        self.assertIn("Glass Lane", page.text)
+        # view level only: no changes to the case
+        r = csup.post("/api/v1/cases/%d/notes" % cid, {"text": "not allowed"})
+        self.assertEqual(r.status, 403, r.text)
+
+
 class AuditReportTest(fcharness.ServerTestCase):
     users = USERS
 
