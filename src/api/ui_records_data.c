@@ -20,6 +20,7 @@ static const char *audit_action_word(enum audit_action a)
         [AUDIT_COLLECT] = "recorded",   [AUDIT_ALTER] = "changed",   [AUDIT_CONSULT] = "viewed",
         [AUDIT_DISCLOSE] = "disclosed", [AUDIT_COMBINE] = "merged",  [AUDIT_ERASE] = "erased",
         [AUDIT_LOGIN] = "signed in",    [AUDIT_EXPORT] = "exported", [AUDIT_CONFIG] = "configured",
+        [AUDIT_BREAK_GLASS] = "broke the glass",
     };
     return (unsigned)a < sizeof(words) / sizeof(words[0]) && words[a] ? words[a] : "other";
 }
