@@ -2,13 +2,6 @@
 -- break-the-glass grants, the "break_glass" audit action, TOTP replay protection and the
 -- columns retention needs. PostgreSQL alters the CHECK in place; rows are untouched, so the
 -- audit chain still verifies.
---
--- PENDING: this file waits in pending/ (which the migration runner ignores: a file counts
--- only by the number its name starts with) until PostgreSQL migrations 0004 to 0006 exist;
--- the runner stops at the first missing number and readiness wants the highest one, so
--- landing it earlier would make every PostgreSQL store "not migrated". Move it up to
--- src/store/pg/migrations/ when 0006 is there, and replace the pg_unsupported entries of
--- the security ops with pg_security.c.
 
 ALTER TABLE audit_event DROP CONSTRAINT action;
 ALTER TABLE audit_event ADD CONSTRAINT action CHECK (action IN ('collect', 'alter', 'consult',
