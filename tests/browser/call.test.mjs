@@ -1,7 +1,8 @@
 /*
  * The call handler's whole call, keyboard only, in a real browser against the real server:
  * a first call creates the caller; a later call with the name misspelt and a nickname
- * finds them as a repeat victim with the vulnerable flag a council raised; the screening
+ * finds them as a repeat victim with the vulnerable flag a council raised, at a repeat
+ * location (incidents recorded at their address); the screening
  * comes out "not low risk"; a graded incident is saved and shown.
  */
 import { test, before, after } from "node:test";
@@ -56,6 +57,14 @@ test("a misspelt repeat caller flagged vulnerable is recognised and graded", asy
     await world.flagVulnerable(personId, "Leicester City Council",
         "lives alone; mobility impaired");
 
+    /* two more incidents recorded at the caller's address: a repeat location */
+    for (const what of ["Youths kicking the door", "Bins set alight outside"]) {
+        const r = await world.api(USERS.call_handler.username, "POST", "/api/v1/incidents", {
+            category: "nuisance", incident_type: "rowdy_inconsiderate_behaviour",
+            description: what, location_raw: ROBERT.address, location_postcode: ROBERT.postcode });
+        assert.equal(r.status, 201, JSON.stringify(r.body));
+    }
+
     /* second call: nickname and misspelt surname, same date of birth */
     await page.goto(world.base + "/call");
     const t0 = Date.now();
@@ -70,6 +79,10 @@ test("a misspelt repeat caller flagged vulnerable is recognised and graded", asy
     assert.match(await vulnerable.innerText(), /Leicester City Council/);
     assert.ok(!(await vulnerable.innerText()).includes("mobility"),
         "a call handler does not see the flag's reason");
+    const place = card.locator('[data-banner="location"]');
+    assert.match(await place.locator(".banner__label").innerText(), /^REPEAT LOCATION$/,
+        "the banner says it in words (capitals by CSS)");
+    assert.match(await place.innerText(), /[23] incidents at this address in the last 12 months/);
     assert.ok((await card.locator(".candidate__reasons li").count()) >= 1,
         "the match is explained in words");
     await screenshot(page, "call-repeat-caller");
