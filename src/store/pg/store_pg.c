@@ -16,6 +16,7 @@
 #include "store/pg/pg_intake.h"
 #include "store/pg/pg_internal.h"
 #include "store/pg/pg_open311.h"
+#include "store/pg/pg_security.h"
 #include "store/pg/pg_unsupported.h"
 #include "util/assets.h"
 #include "util/log.h"
@@ -628,6 +629,8 @@ static const struct store_ops pg_ops = {
     PG_INTAKE_OPS,
     /* Open311 (pg_open311.c) */
     PG_OPEN311_OPS,
+    /* security and data protection (pg_security.c) */
+    PG_SECURITY_OPS,
     /* not written for PostgreSQL yet: each answers FC_EINTERNAL saying so */
     PG_UNSUPPORTED_OPS,
 };
