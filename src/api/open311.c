@@ -617,3 +617,46 @@ int api_open311_updates_list(struct http_req *req, struct http_resp *resp)
     }
     return send_doc(req, resp, 200, arr, "service_request_updates");
 }
+
+/* POST /open311/v2/servicerequestupdates.{fmt}: a comment made on the client's side. */
+int api_open311_updates_create(struct http_req *req, struct http_resp *resp)
+{
+    struct ui_form f;
+    struct open311_client client;
+    const struct intake_rules *rules = intake_rules_shared(&req->err);
+    if (rules == NULL)
+        return err_set(&req->err, FC_EINTERNAL, "", "call-handling rules are not loaded");
+    int rc = form_read(req, &f);
+    if (rc == FC_OK)
+        rc = client_of(req, form_value(&f, "api_key") ? form_value(&f, "api_key")
+                                                      : q(req, "api_key"),
+                       &client);
+    if (rc == FC_OK)
+        rc = check_jurisdiction(req, form_value(&f, "jurisdiction_id"), &client);
+    if (rc != FC_OK)
+        return rc;
+    struct open311_comment in = {
+        .service_request_id = form_value(&f, "service_request_id"),
+        .update_id = form_value(&f, "update_id") ? form_value(&f, "update_id")
+                                                 : form_value(&f, "update_id_ext"),
+        .status = form_value(&f, "status"),
+        .updated_datetime = form_value(&f, "updated_datetime"),
+        .description = form_value(&f, "description"),
+        .email = form_value(&f, "email"),
+        .first_name = form_value(&f, "first_name"),
+        .last_name = form_value(&f, "last_name"),
+        .phone = form_value(&f, "phone"),
+        .media_url = form_value(&f, "media_url"),
+    };
+    const char *id;
+    rc = open311_comment_submit(req->app->store, rules, req->app->match, &client, &in, req->now,
+                                req->arena, &id, &req->err);
+    if (rc == FC_EINVAL)
+        req->problem_status = 400;
+    else if (rc == FC_ENOTFOUND)
+        req->problem_status = 404;
+    if (rc != FC_OK)
+        return rc;
+    return send_doc(req, resp, 200, json_pack("[{s:s}]", "update_id", id),
+                    "service_request_updates");
+}

@@ -23,6 +23,7 @@ int api_open311_requests_create(struct http_req *req, struct http_resp *resp);
 int api_open311_requests_list(struct http_req *req, struct http_resp *resp);
 int api_open311_request_get(struct http_req *req, struct http_resp *resp);
 int api_open311_updates_list(struct http_req *req, struct http_resp *resp);
+int api_open311_updates_create(struct http_req *req, struct http_resp *resp);
 
 /* Whether a path belongs to the Open311 endpoint (its errors are Open311 errors). */
 bool api_open311_is_path(const char *path);

@@ -237,6 +237,10 @@ const struct http_route http_routes[] = {
       HTTP_ROLES_PUBLIC, "updates on the api_key's own service requests" },
     { "GET", "/open311/v2/servicerequestupdates.xml", api_open311_updates_list,
       HTTP_ROLES_PUBLIC, "updates on the api_key's own service requests" },
+    { "POST", "/open311/v2/servicerequestupdates.json", api_open311_updates_create,
+      HTTP_ROLES_PUBLIC, "a comment on the api_key's own service request (api_key)" },
+    { "POST", "/open311/v2/servicerequestupdates.xml", api_open311_updates_create,
+      HTTP_ROLES_PUBLIC, "a comment on the api_key's own service request (api_key)" },
 
     { NULL, NULL, NULL, 0, NULL },
 };

@@ -45,10 +45,14 @@ OPEN311_PUBLIC = {
     ("GET", "/open311/v2/requests/{file}"),
     ("GET", "/open311/v2/servicerequestupdates.json"),
     ("GET", "/open311/v2/servicerequestupdates.xml"),
+    ("POST", "/open311/v2/servicerequestupdates.json"),
+    ("POST", "/open311/v2/servicerequestupdates.xml"),
 }
 OPEN311_NEEDS_KEY = {("POST", "/open311/v2/requests.json"), ("POST", "/open311/v2/requests.xml"),
                      ("GET", "/open311/v2/servicerequestupdates.json"),
-                     ("GET", "/open311/v2/servicerequestupdates.xml")}
+                     ("GET", "/open311/v2/servicerequestupdates.xml"),
+                     ("POST", "/open311/v2/servicerequestupdates.json"),
+                     ("POST", "/open311/v2/servicerequestupdates.xml")}
 
 
 def concrete(path):

@@ -317,6 +317,54 @@ class Open311Test(fcharness.ServerTestCase):
         self.assertOpen311Error(self.srv.request("GET", BASE + "/servicerequestupdates.xml"),
                                 403, "api_key", fmt="xml")
 
+    def test_a_comment_from_the_client_is_a_further_contact_once(self):
+        r = self.post(self.noise(first_name="Cora", last_name="Mments", phone="07700900444",
+                                 email="cm@example.invalid"))
+        rid = r.json()[0]["service_request_id"]
+        before = self.counts()
+        form = {"api_key": self.key, "service_request_id": rid, "update_id": "fms-77",
+                "status": "OPEN", "updated_datetime": "2026-03-02T21:14:07Z",
+                "description": "Still going on tonight.", "first_name": "Cora",
+                "last_name": "Mments", "email": "cm@example.invalid"}
+
+        def send(fields, fmt="json"):
+            return self.srv.request("POST", BASE + "/servicerequestupdates." + fmt,
+                                    raw=urllib.parse.urlencode(fields).encode(), headers={
+                                        "Content-Type": "application/x-www-form-urlencoded"})
+        r = send(form)
+        self.assertEqual(r.status, 200, r.text)
+        self.valid(r.json(), "post-service-request-update-response.schema.json")
+        first = r.json()[0]["update_id"]
+        r = send(form, fmt="xml")  # the same update again: the same id, nothing written
+        self.assertEqual(r.status, 200, r.text)
+        doc = parse_xml(self, r, "service_request_updates")
+        self.valid(doc, "post-service-request-update-response.schema.json")
+        self.assertEqual(doc[0]["update_id"], first)
+        after = self.counts()
+        self.assertEqual(after[0], before[0] + 1)  # one more contact
+        self.assertEqual(after[1:], before[1:])    # no incident, person or request
+        conn = self.srv.db()
+        try:
+            rows = conn.execute(
+                "SELECT c.channel, c.caller_person_id FROM contact c JOIN open311_request r "
+                "ON r.incident_id = c.incident_id WHERE r.id = ? ORDER BY c.id",
+                (int(rid),)).fetchall()
+        finally:
+            conn.close()
+        self.assertEqual(len(rows), 2)
+        self.assertEqual({x["channel"] for x in rows}, {"open311"})
+        self.assertEqual(rows[0]["caller_person_id"], rows[1]["caller_person_id"])
+        # errors: another organisation's request, a bad status, a missing field, no key
+        other = dict(form, api_key=self.force_key, update_id="fms-78")
+        self.assertOpen311Error(send(other), 404, "service_request_id")
+        self.assertOpen311Error(send(dict(form, status="MAYBE", update_id="fms-79")), 400,
+                                "status")
+        self.assertOpen311Error(send({k: v for k, v in form.items()
+                                      if k != "updated_datetime"}), 400, "updated_datetime")
+        self.assertOpen311Error(send({k: v for k, v in form.items() if k != "api_key"}, "xml"),
+                                403, "api_key", fmt="xml")
+        self.assertEqual(self.counts(), after)
+
     # ---- errors ----
 
     def test_bad_input_gets_open311_errors_and_writes_nothing(self):

@@ -221,6 +221,7 @@ struct intake_report {
     const char *location_raw, *location_postcode;
     double lat, lon; /* NaN when unknown */
     const char *purpose; /* the audit purpose, e.g. "ASB report received by Open311" */
+    fc_id_t incident_id; /* non-zero: a further contact about this incident, none created */
 };
 
 struct intake_report_result {

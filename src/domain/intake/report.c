@@ -80,7 +80,7 @@ int intake_report_take(struct store *s, const struct intake_rules *r, struct mat
                        struct arena *a, struct intake_report_result *out, struct fc_err *err)
 {
     memset(out, 0, sizeof(*out));
-    if (in->incident_type == NULL || in->incident_type[0] == '\0')
+    if (in->incident_id == 0 && (in->incident_type == NULL || in->incident_type[0] == '\0'))
         return err_set(err, FC_EINVAL, "incident_type", "is required");
     if (in->org_id == 0)
         return err_set(err, FC_EINVAL, "org_id", "is required");
@@ -155,7 +155,10 @@ int intake_report_take(struct store *s, const struct intake_rules *r, struct mat
         .n_persons = out->person_id ? 1 : 0,
         .persons = out->person_id ? &victim : NULL,
     };
-    rc = store_incident_insert(s, &inc, &out->incident_id, err);
+    if (in->incident_id != 0)
+        out->incident_id = in->incident_id; /* a further contact about a known incident */
+    else
+        rc = store_incident_insert(s, &inc, &out->incident_id, err);
     if (rc == FC_OK)
         rc = store_contact_set_incident(s, out->contact_id, out->incident_id, err);
     if (rc != FC_OK)

@@ -184,6 +184,25 @@ struct open311_update_view {
     fc_time_t at;
 };
 
+/* A comment the client received on one of its requests (mySociety's POST
+ * servicerequestupdates, as FixMyStreet sends it). */
+struct open311_comment {
+    const char *service_request_id, *update_id, *status, *updated_datetime, *description;
+    const char *email, *first_name, *last_name, *phone, *media_url;
+};
+
+/*
+ * Takes a comment as a further contact about the request's incident, through the intake
+ * path (the commenter matched as a person, labels stored); the incident itself is not
+ * changed. The client's update_id makes it idempotent: sending it again returns the same
+ * id and writes nothing. FC_ENOTFOUND (service_request_id) for a request that is not the
+ * client's own. *id_out (in `a`) is our id for the comment.
+ */
+int open311_comment_submit(struct store *s, const struct intake_rules *r,
+                           struct match_service *m, const struct open311_client *client,
+                           const struct open311_comment *in, fc_time_t now, struct arena *a,
+                           const char **id_out, struct fc_err *err);
+
 /* Updates on the client organisation's requests, at in [from, to]. */
 int open311_updates_list(struct store *s, const struct open311_client *client, fc_time_t from,
                          fc_time_t to, size_t limit, struct arena *a,

@@ -12,9 +12,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "domain/geo/geo.h"
 #include "domain/match/norm.h"
+#include "util/timeutil.h"
 #include "util/utf8.h"
 
 #define DESCRIPTION_MAX 4000
@@ -391,4 +393,147 @@ int open311_updates_list(struct store *s, const struct open311_client *client, f
     *out = v;
     *n = ne;
     return FC_OK;
+}
+
+/* ---- comments from the client (POST servicerequestupdates) ---- */
+
+static const char *const comment_statuses[] = {
+    "open", "closed", "fixed", "in_progress", "action_scheduled", "investigating", "duplicate",
+    "not_councils_responsibility", "no_further_action", "internal_referral", "reopen",
+    "for_triage", "cancelled", "planned", "unchanged",
+};
+
+static bool comment_status_known(const char *s)
+{
+    for (size_t i = 0; i < sizeof(comment_statuses) / sizeof(*comment_statuses); i++) {
+        if (strcasecmp(s, comment_statuses[i]) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* The contact already made for this client update id on the incident, or 0. */
+static int comment_seen(struct store *s, fc_id_t incident_id, const char *update_id,
+                        struct arena *a, fc_id_t *out, struct fc_err *err)
+{
+    struct contact_query q = { .incident_id = incident_id, .limit = 1000 };
+    struct contact *cs;
+    size_t n;
+    *out = 0;
+    int rc = store_contact_search(s, &q, a, &cs, &n, err);
+    for (size_t i = 0; rc == FC_OK && i < n && *out == 0; i++) {
+        json_t *d = cs[i].raw_details ? json_loads(cs[i].raw_details, 0, NULL) : NULL;
+        const char *u = json_string_value(json_object_get(d, "update_id"));
+        if (cs[i].channel == CHANNEL_OPEN311 && u != NULL && strcmp(u, update_id) == 0)
+            *out = cs[i].id;
+        json_decref(d);
+    }
+    return rc;
+}
+
+int open311_comment_submit(struct store *s, const struct intake_rules *r,
+                           struct match_service *m, const struct open311_client *client,
+                           const struct open311_comment *in, fc_time_t now, struct arena *a,
+                           const char **id_out, struct fc_err *err)
+{
+    int64_t at;
+    int off;
+    char *end = NULL;
+    *id_out = NULL;
+    long long rid = given(in->service_request_id) ? strtoll(in->service_request_id, &end, 10) : 0;
+    if (!given(in->service_request_id))
+        return err_set(err, FC_EINVAL, "service_request_id", "is required");
+    if (rid <= 0 || end == NULL || *end != '\0' || in->service_request_id[0] < '0' ||
+        in->service_request_id[0] > '9')
+        return err_set(err, FC_ENOTFOUND, "service_request_id", "no such service request");
+    if (!given(in->update_id))
+        return err_set(err, FC_EINVAL, "update_id", "is required");
+    if (!given(in->status))
+        return err_set(err, FC_EINVAL, "status", "is required");
+    if (!comment_status_known(in->status))
+        return err_set(err, FC_EINVAL, "status", "is not an Open311 update status");
+    if (!given(in->updated_datetime))
+        return err_set(err, FC_EINVAL, "updated_datetime", "is required");
+    if (!time_parse_iso8601(in->updated_datetime, &at, &off))
+        return err_set(err, FC_EINVAL, "updated_datetime",
+                       "must be a W3C date and time like 2025-01-06T21:40:00Z");
+    const struct {
+        const char *v, *field;
+        size_t max;
+        bool multiline;
+    } texts[] = {
+        { in->update_id, "update_id", 100, false },
+        { in->description, "description", DESCRIPTION_MAX, true },
+        { in->email, "email", 254, false },
+        { in->first_name, "first_name", NAME_MAX_CHARS, false },
+        { in->last_name, "last_name", NAME_MAX_CHARS, false },
+        { in->phone, "phone", 40, false },
+        { in->media_url, "media_url", URL_MAX_CHARS, false },
+    };
+    for (size_t i = 0; i < sizeof(texts) / sizeof(*texts); i++) {
+        int rc = check_text(texts[i].v, texts[i].field, texts[i].max, texts[i].multiline, err);
+        if (rc != FC_OK)
+            return rc;
+    }
+    char e164[24];
+    if (given(in->phone) && !phone_normalise(in->phone, e164, sizeof(e164)))
+        return err_set(err, FC_EINVAL, "phone", "is not a UK phone number");
+    if (given(in->email) && (strchr(in->email, '@') == NULL || strchr(in->email, ' ') != NULL))
+        return err_set(err, FC_EINVAL, "email", "is not an email address");
+
+    fc_id_t id = (fc_id_t)rid;
+    struct open311_request_query q = { .ids = &id, .n_ids = 1, .limit = 1 };
+    struct open311_request_rec *rows;
+    size_t n;
+    int rc = store_open311_request_search(s, &q, a, &rows, &n, err);
+    if (rc != FC_OK)
+        return rc;
+    if (n == 0 || rows[0].org_id != client->org_id) /* another client's request: not ours */
+        return err_set(err, FC_ENOTFOUND, "service_request_id", "no such service request");
+    fc_id_t seen;
+    rc = comment_seen(s, rows[0].incident_id, in->update_id, a, &seen, err);
+    if (rc != FC_OK)
+        return rc;
+    if (seen != 0) {
+        *id_out = arena_sprintf(a, "k%lld", (long long)seen);
+        return FC_OK;
+    }
+    json_t *o = json_object();
+    put(o, "service_request_id", in->service_request_id);
+    put(o, "update_id", in->update_id);
+    put(o, "status", in->status);
+    put(o, "updated_datetime", in->updated_datetime);
+    put(o, "description", in->description);
+    put(o, "first_name", in->first_name);
+    put(o, "last_name", in->last_name);
+    put(o, "email", in->email);
+    put(o, "phone", in->phone);
+    put(o, "media_url", in->media_url);
+    char *text = json_dumps(o, JSON_COMPACT);
+    json_decref(o);
+    struct intake_report rep = {
+        .channel = CHANNEL_OPEN311,
+        .org_id = client->org_id,
+        .reporter = { .forename = given(in->first_name) ? in->first_name : NULL,
+                      .surname = given(in->last_name) && strcmp(in->last_name, "-") != 0
+                                     ? in->last_name
+                                     : NULL,
+                      .email = given(in->email) ? in->email : NULL,
+                      .phone = given(in->phone) ? in->phone : NULL },
+        .raw_details = text ? arena_strdup(a, text) : NULL,
+        .lat = NAN,
+        .lon = NAN,
+        .purpose = "comment on an ASB report received by Open311",
+        .incident_id = rows[0].incident_id,
+    };
+    free(text);
+    if (rep.raw_details == NULL)
+        return err_set(err, FC_ENOMEM, "", "out of memory");
+    struct intake_actor who = { .user_id = 0, .role = ROLE_CALL_HANDLER, .now = now };
+    struct intake_report_result res;
+    rc = intake_report_take(s, r, m, &who, &rep, a, &res, err);
+    if (rc != FC_OK)
+        return rc;
+    *id_out = arena_sprintf(a, "k%lld", (long long)res.contact_id);
+    return intake_report_index(m, &rep, &res, now, err);
 }
