@@ -248,6 +248,27 @@ struct store_table {
 /* One row of rows_each: t->n_cols canonical values in the order of t's columns. */
 typedef int (*store_row_cb)(void *ctx, const char *const *vals);
 
+/* ---- several nodes: the change feed (see changes_since) and shared sign-in failures ---- */
+enum store_change_kind {
+    STORE_CHANGE_PERSON, /* a person was inserted or given identifiers: re-read it */
+    STORE_CHANGE_MERGE,  /* person_id merged into other_id (0: unmerged) */
+};
+
+struct store_change {
+    int64_t seq;
+    enum store_change_kind kind;
+    fc_id_t person_id, other_id;
+    bool is_own; /* written through this same store handle (this node) */
+    fc_time_t at;
+};
+
+typedef int (*store_change_cb)(void *ctx, const struct store_change *c);
+
+struct login_failures {
+    int64_t failures;
+    fc_time_t first_at, last_at;
+};
+
 struct store_ops {
     const char *name; /* "sqlite" or "pg", for logs */
 
@@ -686,6 +707,41 @@ struct store_ops {
     int (*open311_event_list)(struct store *s, fc_id_t org_id, fc_time_t from, fc_time_t to,
                               size_t limit, struct arena *a, struct open311_event_rec **out,
                               size_t *n, struct fc_err *err);
+    /* ---- several nodes on one database (store/pg/pg_nodes.c, migration 0008). A SQLite
+     * store serves one node: its feed is always empty, every job claim is granted and
+     * sign-in failures are not shared (the HTTP layer's own limiter is enough). ---- */
+    /* The newest change's seq, 0 when there is none. */
+    int (*changes_head)(struct store *s, int64_t *out, struct fc_err *err);
+    /*
+     * Calls cb for every change after *cursor, oldest first, advancing *cursor past each
+     * one cb accepts (returns 0); a non-zero return stops and is returned. *gap is set when
+     * changes after *cursor were purged before being read (the reader must rebuild).
+     */
+    int (*changes_since)(struct store *s, int64_t *cursor, store_change_cb cb, void *ctx,
+                         bool *gap, struct fc_err *err);
+    /* Waits up to timeout_ms for a change to be committed anywhere; *woken says whether
+     * one was announced. FC_EUNAVAIL when the connection is lost (call again to reconnect). */
+    int (*changes_wait)(struct store *s, int timeout_ms, bool *woken, struct fc_err *err);
+    /* Deletes changes recorded before `before`, always keeping the newest. */
+    int (*changes_purge)(struct store *s, fc_time_t before, size_t *out_n, struct fc_err *err);
+    /*
+     * Claims one run of scheduled job `name` (1-64 characters): *claimed is true when no
+     * other node holds the job now and none started it within interval_s before `now`.
+     * A claimed run must be ended with job_end on the same thread.
+     */
+    int (*job_try_begin)(struct store *s, const char *name, fc_time_t now, int64_t interval_s,
+                         bool *claimed, struct fc_err *err);
+    int (*job_end)(struct store *s, const char *name, fc_time_t now, struct fc_err *err);
+    /*
+     * Sign-in failures shared by every node, per key (a hash: never a username). add counts
+     * one failure at `now`, starting a new streak when the last one is more than window_s
+     * old, and gives the state after it; get gives it (zeros when none); clear forgets it.
+     */
+    int (*login_failure_add)(struct store *s, const unsigned char key[32], fc_time_t now,
+                             int64_t window_s, struct login_failures *out, struct fc_err *err);
+    int (*login_failure_get)(struct store *s, const unsigned char key[32],
+                             struct login_failures *out, struct fc_err *err);
+    int (*login_failure_clear)(struct store *s, const unsigned char key[32], struct fc_err *err);
 };
 
 struct store {
@@ -1222,6 +1278,53 @@ static inline int store_open311_event_list(struct store *s, fc_id_t org_id, fc_t
                                            struct fc_err *err)
 {
     return STORE_CALL(s, open311_event_list, org_id, from, to, limit, a, out, n, err);
+}
+
+/* ---- several nodes wrappers ---- */
+static inline int store_changes_head(struct store *s, int64_t *out, struct fc_err *err)
+{
+    return STORE_CALL(s, changes_head, out, err);
+}
+static inline int store_changes_since(struct store *s, int64_t *cursor, store_change_cb cb,
+                                      void *ctx, bool *gap, struct fc_err *err)
+{
+    return STORE_CALL(s, changes_since, cursor, cb, ctx, gap, err);
+}
+static inline int store_changes_wait(struct store *s, int timeout_ms, bool *woken,
+                                     struct fc_err *err)
+{
+    return STORE_CALL(s, changes_wait, timeout_ms, woken, err);
+}
+static inline int store_changes_purge(struct store *s, fc_time_t before, size_t *out_n,
+                                      struct fc_err *err)
+{
+    return STORE_CALL(s, changes_purge, before, out_n, err);
+}
+static inline int store_job_try_begin(struct store *s, const char *name, fc_time_t now,
+                                      int64_t interval_s, bool *claimed, struct fc_err *err)
+{
+    return STORE_CALL(s, job_try_begin, name, now, interval_s, claimed, err);
+}
+static inline int store_job_end(struct store *s, const char *name, fc_time_t now,
+                                struct fc_err *err)
+{
+    return STORE_CALL(s, job_end, name, now, err);
+}
+static inline int store_login_failure_add(struct store *s, const unsigned char key[32],
+                                          fc_time_t now, int64_t window_s,
+                                          struct login_failures *out, struct fc_err *err)
+{
+    return STORE_CALL(s, login_failure_add, key, now, window_s, out, err);
+}
+static inline int store_login_failure_get(struct store *s, const unsigned char key[32],
+                                          struct login_failures *out, struct fc_err *err)
+{
+    return STORE_CALL(s, login_failure_get, key, out, err);
+}
+static inline int store_login_failure_clear(struct store *s, const unsigned char key[32],
+                                            struct fc_err *err)
+{
+    return STORE_CALL(s, login_failure_clear, key, err);
 }
 
 #endif

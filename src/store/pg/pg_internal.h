@@ -47,6 +47,9 @@ enum pg_slot {
     /* reports, surveys and police.uk (pg_reports.c) */
     PG_SURVEY_GET, PG_SURVEY_SET_STATUS, PG_SURVEY_PERSON_RECENT, PG_SURVEY_TOKEN_INSERT,
     PG_SURVEY_TOKEN_PEEK, PG_SURVEY_TOKEN_USE, PG_SURVEY_RESPONSE_INSERT, PG_POLICEUK_UPSERT,
+    /* several nodes (pg_nodes.c) */
+    PG_FEED_APPEND, PG_FEED_SINCE, PG_FEED_HEAD, PG_JOB_CLAIM, PG_JOB_END, PG_LOGIN_FAIL_ADD,
+    PG_LOGIN_FAIL_GET, PG_LOGIN_FAIL_CLEAR,
     PG_SLOT_COUNT
 };
 
@@ -57,6 +60,7 @@ struct pg_conn {
     struct pg_store *owner;
     int txn_depth;
     bool prepared[PG_SLOT_COUNT];
+    bool listening; /* LISTEN fc_change issued on this connection (pg_nodes.c) */
     struct pg_conn *next_all;
 };
 
@@ -67,6 +71,7 @@ struct pg_store {
     pthread_key_t conn_key;
     pthread_mutex_t conns_lock;
     struct pg_conn *all_conns;
+    int64_t node_tag; /* random, per open store: marks this node's rows in change_feed */
 };
 
 /* Parameters are passed as text; a NULL value is SQL NULL. */
@@ -84,6 +89,8 @@ void pg_param_double(struct pg_params *p, double v); /* NaN: NULL */
 void pg_param_bytea(struct pg_params *p, const unsigned char *b, size_t n); /* hex, n <= 32 */
 
 int pg_conn_of(struct store *s, struct pg_conn **out, struct fc_err *err);
+/* Reconnects a dropped connection outside a transaction and applies the session settings. */
+int pg_conn_reset(struct pg_conn *c, struct fc_err *err);
 
 /*
  * Runs prepared statement `slot` (preparing `sql` on first use on this connection).
@@ -234,5 +241,25 @@ int pg_rows_put(struct store *s, const struct store_table *t, const char *const 
 int pg_row_set(struct store *s, const struct store_table *t, const char *key, const char *col,
                const char *val, struct fc_err *err);
 int pg_ids_reset(struct store *s, struct fc_err *err);
+/* Several nodes (pg_nodes.c). The audit chain's advisory lock also orders the change feed,
+ * so one lock covers both and they never wait on each other in opposite orders. */
+#define PG_CHAIN_LOCK_KEY "7468323602"
+/* Appends a change (kind "person" or "merge") inside the caller's transaction and
+ * announces it with NOTIFY at commit. */
+int pg_feed_append(struct pg_conn *c, const char *kind, fc_id_t person_id, fc_id_t other_id,
+                   struct fc_err *err);
+int pg_changes_head(struct store *s, int64_t *out, struct fc_err *err);
+int pg_changes_since(struct store *s, int64_t *cursor, store_change_cb cb, void *ctx, bool *gap,
+                     struct fc_err *err);
+int pg_changes_wait(struct store *s, int timeout_ms, bool *woken, struct fc_err *err);
+int pg_changes_purge(struct store *s, fc_time_t before, size_t *out_n, struct fc_err *err);
+int pg_job_try_begin(struct store *s, const char *name, fc_time_t now, int64_t interval_s,
+                     bool *claimed, struct fc_err *err);
+int pg_job_end(struct store *s, const char *name, fc_time_t now, struct fc_err *err);
+int pg_login_failure_add(struct store *s, const unsigned char key[32], fc_time_t now,
+                         int64_t window_s, struct login_failures *out, struct fc_err *err);
+int pg_login_failure_get(struct store *s, const unsigned char key[32],
+                         struct login_failures *out, struct fc_err *err);
+int pg_login_failure_clear(struct store *s, const unsigned char key[32], struct fc_err *err);
 
 #endif

@@ -194,6 +194,8 @@ int pg_person_insert(struct store *s, const struct person *p, fc_id_t *out, stru
         rc = pg_seq_bump(c, "person", p->id, err);
     if (rc == FC_OK)
         rc = insert_identifiers(c, p, pid, now, err);
+    if (rc == FC_OK)
+        rc = pg_feed_append(c, "person", pid, 0, err);
     if (rc == FC_OK && out)
         *out = pid;
 out:
@@ -214,6 +216,8 @@ int pg_person_add_identifiers(struct store *s, const struct person *p, struct fc
     if (rc == FC_EINVAL && err && strstr(err->msg, "does not exist") != NULL &&
         strstr(err->field, "person_id") != NULL)
         rc = err_set(err, FC_ENOTFOUND, "id", "person not found");
+    if (rc == FC_OK)
+        rc = pg_feed_append(c, "person", p->id, 0, err);
     return pg_tx_end(c, rc, err);
 }
 
@@ -558,6 +562,8 @@ int pg_person_set_merged(struct store *s, fc_id_t from, fc_id_t into, struct fc_
             rc = err_set(err, FC_EINVAL, "id",
                          "other persons are merged into this person: un-merge them first");
     }
+    if (rc == FC_OK)
+        rc = pg_feed_append(c, "merge", from, into, err);
 out:
     arena_free(&a);
     return pg_tx_end(c, rc, err);

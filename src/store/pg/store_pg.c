@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "store/pg/pg_cases.h"
 #include "store/pg/pg_intake.h"
 #include "store/pg/pg_internal.h"
@@ -212,21 +214,10 @@ static void notice_quiet(void *arg, const char *message)
     (void)message; /* "schema already exists, skipping" and the like */
 }
 
-static int conn_open(struct pg_store *ps, struct pg_conn **out, struct fc_err *err)
+/* Session settings every connection needs, again after a reconnect. */
+static int conn_setup(struct pg_conn *c, struct fc_err *err)
 {
-    struct pg_conn *c = calloc(1, sizeof(*c));
-    if (c == NULL)
-        return err_set(err, FC_ENOMEM, "", "out of memory opening the database");
-    c->owner = ps;
-    c->db = PQconnectdb(ps->conninfo);
-    if (c->db == NULL || PQstatus(c->db) != CONNECTION_OK) {
-        /* libpq's message may name host and user, never personal data; keep the first line */
-        const char *m = c->db ? PQerrorMessage(c->db) : "out of memory";
-        int n = (int)strcspn(m, "\n");
-        err_set(err, FC_EUNAVAIL, "store", "cannot connect to PostgreSQL: %.*s", n, m);
-        conn_destroy(c);
-        return FC_EUNAVAIL;
-    }
+    struct pg_store *ps = c->owner;
     PQsetNoticeProcessor(c->db, notice_quiet, NULL);
     int rc = pg_exec_simple(c, "SET client_encoding = 'UTF8'; SET TIME ZONE 'UTC'", "connect",
                             err);
@@ -242,6 +233,25 @@ static int conn_open(struct pg_store *ps, struct pg_conn **out, struct fc_err *e
             rc = pg_exec_simple(c, sql, "schema", err);
         }
     }
+    return rc;
+}
+
+static int conn_open(struct pg_store *ps, struct pg_conn **out, struct fc_err *err)
+{
+    struct pg_conn *c = calloc(1, sizeof(*c));
+    if (c == NULL)
+        return err_set(err, FC_ENOMEM, "", "out of memory opening the database");
+    c->owner = ps;
+    c->db = PQconnectdb(ps->conninfo);
+    if (c->db == NULL || PQstatus(c->db) != CONNECTION_OK) {
+        /* libpq's message may name host and user, never personal data; keep the first line */
+        const char *m = c->db ? PQerrorMessage(c->db) : "out of memory";
+        int n = (int)strcspn(m, "\n");
+        err_set(err, FC_EUNAVAIL, "store", "cannot connect to PostgreSQL: %.*s", n, m);
+        conn_destroy(c);
+        return FC_EUNAVAIL;
+    }
+    int rc = conn_setup(c, err);
     if (rc != FC_OK) {
         conn_destroy(c);
         return rc;
@@ -250,14 +260,26 @@ static int conn_open(struct pg_store *ps, struct pg_conn **out, struct fc_err *e
     return FC_OK;
 }
 
+/*
+ * Re-opens a dropped connection (only outside a transaction: nothing is lost) and applies
+ * the session settings again. Prepared statements and LISTEN are gone with the old session.
+ */
+int pg_conn_reset(struct pg_conn *c, struct fc_err *err)
+{
+    PQreset(c->db);
+    memset(c->prepared, 0, sizeof(c->prepared));
+    c->listening = false;
+    if (PQstatus(c->db) != CONNECTION_OK)
+        return err_set(err, FC_EUNAVAIL, "store", "database connection lost");
+    return conn_setup(c, err);
+}
+
 int pg_conn_of(struct store *s, struct pg_conn **out, struct fc_err *err)
 {
     struct pg_store *ps = (struct pg_store *)s;
     struct pg_conn *c = pthread_getspecific(ps->conn_key);
-    if (c != NULL && PQstatus(c->db) != CONNECTION_OK && c->txn_depth == 0) {
-        PQreset(c->db); /* a dropped connection outside a transaction: reconnect */
-        memset(c->prepared, 0, sizeof(c->prepared));
-    }
+    if (c != NULL && PQstatus(c->db) != CONNECTION_OK && c->txn_depth == 0)
+        pg_conn_reset(c, NULL); /* a dropped connection outside a transaction: reconnect */
     if (c == NULL) {
         int rc = conn_open(ps, &c, err);
         if (rc != FC_OK)
@@ -280,21 +302,31 @@ int pg_exec_simple(struct pg_conn *c, const char *sql, const char *what, struct 
     return rc;
 }
 
-int pg_exec(struct pg_conn *c, enum pg_slot slot, const char *sql, const struct pg_params *p,
-            const char *what, PGresult **res, struct fc_err *err)
+static int exec_prepared(struct pg_conn *c, enum pg_slot slot, const char *sql,
+                         const struct pg_params *p, const char *what, PGresult **res,
+                         bool may_retry, struct fc_err *err)
 {
     char name[16];
     snprintf(name, sizeof(name), "fc%d", (int)slot);
     *res = NULL;
+    PGresult *r = NULL;
     if (!c->prepared[slot]) {
-        PGresult *r = PQprepare(c->db, name, sql, 0, NULL);
-        int rc = pg_status(c, r, what, err);
-        PQclear(r);
-        if (rc != FC_OK)
-            return rc;
-        c->prepared[slot] = true;
+        r = PQprepare(c->db, name, sql, 0, NULL);
+        if (PQresultStatus(r) == PGRES_COMMAND_OK) {
+            c->prepared[slot] = true;
+            PQclear(r);
+            r = NULL;
+        }
     }
-    PGresult *r = PQexecPrepared(c->db, name, p ? p->n : 0, p ? p->v : NULL, NULL, NULL, 0);
+    if (c->prepared[slot])
+        r = PQexecPrepared(c->db, name, p ? p->n : 0, p ? p->v : NULL, NULL, NULL, 0);
+    if (may_retry && PQstatus(c->db) == CONNECTION_BAD && c->txn_depth == 0) {
+        /* the server dropped the connection (restart, failover, terminated backend) while
+         * no transaction was open, so nothing is lost: reconnect and run it once more */
+        PQclear(r);
+        int rc = pg_conn_reset(c, err);
+        return rc == FC_OK ? exec_prepared(c, slot, sql, p, what, res, false, err) : rc;
+    }
     int rc = pg_status(c, r, what, err);
     if (rc != FC_OK) {
         PQclear(r);
@@ -302,6 +334,12 @@ int pg_exec(struct pg_conn *c, enum pg_slot slot, const char *sql, const struct 
     }
     *res = r;
     return FC_OK;
+}
+
+int pg_exec(struct pg_conn *c, enum pg_slot slot, const char *sql, const struct pg_params *p,
+            const char *what, PGresult **res, struct fc_err *err)
+{
+    return exec_prepared(c, slot, sql, p, what, res, true, err);
 }
 
 int pg_seq_bump(struct pg_conn *c, const char *table, fc_id_t id, struct fc_err *err)
@@ -438,6 +476,35 @@ static int latest_version(void)
     return latest;
 }
 
+/*
+ * The lowest embedded migration not yet applied, 0 when all are. Numbers are assigned per
+ * module and may leave gaps (a later module can land before an earlier one): each step is
+ * recorded in schema_version on its own, so a step that arrives after a higher one is
+ * still applied.
+ */
+static int next_pending(struct pg_conn *c, int *out, struct fc_err *err)
+{
+    *out = 0;
+    PGresult *r = PQexec(c->db, "SELECT version FROM schema_version");
+    int rc = pg_status(c, r, "read schema version", err);
+    if (rc != FC_OK) {
+        PQclear(r);
+        return rc;
+    }
+    int n = PQntuples(r);
+    for (int v = 1; v <= latest_version() && *out == 0; v++) {
+        if (migration_find(v) == NULL)
+            continue;
+        bool applied = false;
+        for (int i = 0; i < n && !applied; i++)
+            applied = pg_col_int(r, i, 0) == v;
+        if (!applied)
+            *out = v;
+    }
+    PQclear(r);
+    return FC_OK;
+}
+
 static int read_version(struct pg_conn *c, int *out, struct fc_err *err)
 {
     *out = 0;
@@ -462,7 +529,7 @@ static int pg_migrate(struct store *s, int *out_version, struct fc_err *err)
         return rc;
     if (c->txn_depth != 0)
         return err_set(err, FC_EINTERNAL, "", "migrate called inside a transaction");
-    int version = 0;
+    int version = 0, next = 0;
     /* one transaction per step, each under the advisory lock (released at commit) */
     for (;;) {
         rc = pg_exec_simple(c, "BEGIN; SELECT pg_advisory_xact_lock(" MIGRATE_LOCK_KEY ")",
@@ -478,7 +545,9 @@ static int pg_migrate(struct store *s, int *out_version, struct fc_err *err)
             rc = err_set(err, FC_EUNAVAIL, "store",
                          "database schema %d is newer than this program (%d)", version,
                          latest_version());
-        const struct asset *m = rc == FC_OK ? migration_find(version + 1) : NULL;
+        if (rc == FC_OK)
+            rc = next_pending(c, &next, err);
+        const struct asset *m = rc == FC_OK && next > 0 ? migration_find(next) : NULL;
         if (rc != FC_OK || m == NULL) {
             pg_exec_simple(c, rc == FC_OK ? "COMMIT" : "ROLLBACK", "migrate", NULL);
             break;
@@ -487,7 +556,7 @@ static int pg_migrate(struct store *s, int *out_version, struct fc_err *err)
             PGresult *r = PQexec(c->db, (const char *)m->start); /* *end is a NUL */
             if (PQresultStatus(r) != PGRES_COMMAND_OK && PQresultStatus(r) != PGRES_TUPLES_OK) {
                 const char *msg = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
-                rc = err_set(err, FC_EINTERNAL, "store", "migration %d failed: %s", version + 1,
+                rc = err_set(err, FC_EINTERNAL, "store", "migration %d failed: %s", next,
                              msg ? msg : "no answer");
             }
             PQclear(r);
@@ -497,14 +566,14 @@ static int pg_migrate(struct store *s, int *out_version, struct fc_err *err)
             snprintf(ins, sizeof(ins),
                      "INSERT INTO schema_version (version, applied_at) VALUES (%d, "
                      "extract(epoch FROM now())::bigint); COMMIT",
-                     version + 1);
+                     next);
             rc = pg_exec_simple(c, ins, "migrate", err);
         }
         if (rc != FC_OK) {
             pg_exec_simple(c, "ROLLBACK", "migrate", NULL);
             break;
         }
-        log_emit(LOG_INFO, "store.migrate", "backend=pg version=%d", version + 1);
+        log_emit(LOG_INFO, "store.migrate", "backend=pg version=%d", next);
     }
     if (rc == FC_OK && out_version)
         *out_version = version;
@@ -525,7 +594,10 @@ static int pg_check(struct store *s, struct fc_err *err)
     int version = 0;
     if (rc == FC_OK)
         rc = read_version(c, &version, err);
-    if (rc == FC_OK && version != latest_version())
+    int pending = 0;
+    if (rc == FC_OK && version > 0)
+        rc = next_pending(c, &pending, err);
+    if (rc == FC_OK && (version == 0 || version > latest_version() || pending != 0))
         rc = err_set(err, FC_EUNAVAIL, "store", "schema version %d, this program needs %d",
                      version, latest_version());
     return rc;
@@ -631,6 +703,16 @@ static const struct store_ops pg_ops = {
     PG_OPEN311_OPS,
     /* security and data protection (pg_security.c) */
     PG_SECURITY_OPS,
+    /* several nodes (pg_nodes.c) */
+    .changes_head = pg_changes_head,
+    .changes_since = pg_changes_since,
+    .changes_wait = pg_changes_wait,
+    .changes_purge = pg_changes_purge,
+    .job_try_begin = pg_job_try_begin,
+    .job_end = pg_job_end,
+    .login_failure_add = pg_login_failure_add,
+    .login_failure_get = pg_login_failure_get,
+    .login_failure_clear = pg_login_failure_clear,
     /* not written for PostgreSQL yet: each answers FC_EINTERNAL saying so */
     PG_UNSUPPORTED_OPS,
 };
@@ -699,6 +781,12 @@ int store_pg_open(const char *url, struct store **out, struct fc_err *err)
     pthread_key_create(&ps->conn_key, conn_release);
     pthread_mutex_init(&ps->conns_lock, NULL);
     ps->base.ops = &pg_ops;
+    if (sodium_init() < 0) {
+        free(ps);
+        return err_set(err, FC_EINTERNAL, "", "libsodium failed to start");
+    }
+    randombytes_buf(&ps->node_tag, sizeof(ps->node_tag));
+    ps->node_tag &= INT64_MAX; /* a positive bigint */
     int rc = url_split(url, &ps->conninfo, &ps->schema, err);
     struct pg_conn *c;
     if (rc == FC_OK)

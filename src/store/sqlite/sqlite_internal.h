@@ -370,5 +370,19 @@ int sqlite_rows_put(struct store *s, const struct store_table *t, const char *co
 int sqlite_row_set(struct store *s, const struct store_table *t, const char *key,
                    const char *col, const char *val, struct fc_err *err);
 int sqlite_ids_reset(struct store *s, struct fc_err *err);
+/* several nodes (sqlite_nodes.c): one node, nothing shared */
+int sqlite_changes_head(struct store *s, int64_t *out, struct fc_err *err);
+int sqlite_changes_since(struct store *s, int64_t *cursor, store_change_cb cb, void *ctx,
+                         bool *gap, struct fc_err *err);
+int sqlite_changes_wait(struct store *s, int timeout_ms, bool *woken, struct fc_err *err);
+int sqlite_changes_purge(struct store *s, fc_time_t before, size_t *out_n, struct fc_err *err);
+int sqlite_job_try_begin(struct store *s, const char *name, fc_time_t now, int64_t interval_s,
+                         bool *claimed, struct fc_err *err);
+int sqlite_job_end(struct store *s, const char *name, fc_time_t now, struct fc_err *err);
+int sqlite_login_failure_add(struct store *s, const unsigned char key[32], fc_time_t now,
+                             int64_t window_s, struct login_failures *out, struct fc_err *err);
+int sqlite_login_failure_get(struct store *s, const unsigned char key[32],
+                             struct login_failures *out, struct fc_err *err);
+int sqlite_login_failure_clear(struct store *s, const unsigned char key[32], struct fc_err *err);
 
 #endif

@@ -363,6 +363,16 @@ static const struct store_ops sqlite_ops = {
     .ids_reset = sqlite_ids_reset,
     /* Open311 (sqlite_open311.c) */
     SQLITE_OPEN311_OPS,
+    /* several nodes: one node, nothing shared (sqlite_nodes.c) */
+    .changes_head = sqlite_changes_head,
+    .changes_since = sqlite_changes_since,
+    .changes_wait = sqlite_changes_wait,
+    .changes_purge = sqlite_changes_purge,
+    .job_try_begin = sqlite_job_try_begin,
+    .job_end = sqlite_job_end,
+    .login_failure_add = sqlite_login_failure_add,
+    .login_failure_get = sqlite_login_failure_get,
+    .login_failure_clear = sqlite_login_failure_clear,
 };
 
 int store_sqlite_open(const char *path, struct store **out, struct fc_err *err)
