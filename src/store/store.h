@@ -251,7 +251,8 @@ typedef int (*store_row_cb)(void *ctx, const char *const *vals);
 /* ---- several nodes: the change feed (see changes_since) and shared sign-in failures ---- */
 enum store_change_kind {
     STORE_CHANGE_PERSON, /* a person was inserted or given identifiers: re-read it */
-    STORE_CHANGE_MERGE,  /* person_id merged into other_id (0: unmerged) */
+    STORE_CHANGE_MERGE,   /* person_id merged into other_id */
+    STORE_CHANGE_UNMERGE, /* person_id no longer merged into other_id (0: not known) */
 };
 
 struct store_change {

@@ -244,7 +244,7 @@ int pg_ids_reset(struct store *s, struct fc_err *err);
 /* Several nodes (pg_nodes.c). The audit chain's advisory lock also orders the change feed,
  * so one lock covers both and they never wait on each other in opposite orders. */
 #define PG_CHAIN_LOCK_KEY "7468323602"
-/* Appends a change (kind "person" or "merge") inside the caller's transaction and
+/* Appends a change (kind "person", "merge" or "unmerge") inside the caller's transaction and
  * announces it with NOTIFY at commit. */
 int pg_feed_append(struct pg_conn *c, const char *kind, fc_id_t person_id, fc_id_t other_id,
                    struct fc_err *err);

@@ -87,8 +87,9 @@ int pg_changes_since(struct store *s, int64_t *cursor, store_change_cb cb, void 
         for (int i = 0; i < n && rc == FC_OK && !pg_col_null(r, i, 1); i++) {
             struct store_change ch = {
                 .seq = pg_col_int(r, i, 1),
-                .kind = strcmp(PQgetvalue(r, i, 2), "merge") == 0 ? STORE_CHANGE_MERGE
-                                                                  : STORE_CHANGE_PERSON,
+                .kind = strcmp(PQgetvalue(r, i, 2), "merge") == 0     ? STORE_CHANGE_MERGE
+                        : strcmp(PQgetvalue(r, i, 2), "unmerge") == 0 ? STORE_CHANGE_UNMERGE
+                                                                      : STORE_CHANGE_PERSON,
                 .person_id = pg_col_int(r, i, 3),
                 .other_id = pg_col_int(r, i, 4),
                 .is_own = pg_col_int(r, i, 5) == c->owner->node_tag,

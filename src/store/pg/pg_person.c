@@ -545,6 +545,17 @@ int pg_person_set_merged(struct store *s, fc_id_t from, fc_id_t into, struct fc_
         if (rc != FC_OK)
             goto out;
     }
+    /* an un-merge tells the other nodes whom `from` was merged into */
+    fc_id_t was_into = 0;
+    if (into == 0) {
+        struct person before;
+        rc = pg_person_get(s, from, &a, &before, err);
+        if (rc == FC_OK)
+            was_into = before.merged_into;
+        else if (rc != FC_ENOTFOUND)
+            goto out;
+        rc = FC_OK;
+    }
     struct pg_params q = { 0 };
     pg_param_int(&q, from);
     pg_param_id(&q, into);
@@ -563,7 +574,8 @@ int pg_person_set_merged(struct store *s, fc_id_t from, fc_id_t into, struct fc_
                          "other persons are merged into this person: un-merge them first");
     }
     if (rc == FC_OK)
-        rc = pg_feed_append(c, "merge", from, into, err);
+        rc = into != 0 ? pg_feed_append(c, "merge", from, into, err)
+                       : pg_feed_append(c, "unmerge", from, was_into, err);
 out:
     arena_free(&a);
     return pg_tx_end(c, rc, err);

@@ -9,7 +9,7 @@
 -- its own changes: it applied them when it wrote them).
 CREATE TABLE change_feed (
     seq bigserial PRIMARY KEY,
-    kind text NOT NULL CONSTRAINT kind CHECK (kind IN ('person', 'merge')),
+    kind text NOT NULL CONSTRAINT kind CHECK (kind IN ('person', 'merge', 'unmerge')),
     person_id bigint NOT NULL,
     other_id bigint,
     origin bigint NOT NULL,
