@@ -18,42 +18,84 @@
 #include "cli/cli.h"
 #include "domain/cases/cases.h"
 #include "domain/intake/intake.h"
+#include "domain/jobs/jobs.h"
 #include "domain/match/match.h"
+#include "domain/match/match_sync.h"
+#include "domain/survey/survey.h"
 #include "http/server.h"
 #include "store/store.h"
 #include "util/config.h"
 #include "util/log.h"
 
-/* How often the main thread escalates overdue case reviews while serving. */
-#define CASE_REVIEW_SWEEP_S 300
+/* Scheduled jobs (domain/jobs): each runs once per `job_interval_s` across every node
+ * sharing the store. The system is the actor. */
 
 /* Escalates overdue case reviews to the lead officers' supervisors (DESIGN section 2). */
-static void case_review_sweep(struct store *st)
+static int job_case_reviews(void *ctx, struct store *st, fc_time_t now, size_t *out_done,
+                            struct fc_err *err)
 {
-    struct fc_err err = { 0 };
-    size_t n = 0;
-    if (cases_review_escalate_due(st, (fc_time_t)time(NULL), &n, &err) != FC_OK)
-        log_emit(LOG_WARN, "serve.case_review_sweep", "status=%s", err_status_name(err.status));
-    else if (n > 0)
-        log_emit(LOG_INFO, "serve.case_review_sweep", "escalated=%zu", n);
+    (void)ctx;
+    return cases_review_escalate_due(st, now, out_done, err);
 }
 
 /* Call handling (issue 4): overdue supervisory reviews escalate, and victim updates falling
- * due in the next day become tasks in the team queues. The system is the actor. */
-static void call_handling_sweep(struct store *st)
+ * due in the next day become tasks in the team queues. */
+static int job_call_handling(void *ctx, struct store *st, fc_time_t now, size_t *out_done,
+                             struct fc_err *err)
 {
-    struct fc_err err = { 0 };
-    const struct intake_rules *r = intake_rules_shared(&err);
-    struct intake_actor system = { .user_id = 0, .role = ROLE_SUPERVISOR,
-                                   .now = (fc_time_t)time(NULL) };
+    (void)ctx;
+    const struct intake_rules *r = intake_rules_shared(err);
+    struct intake_actor system = { .user_id = 0, .role = ROLE_SUPERVISOR, .now = now };
     size_t escalated = 0, reminded = 0;
-    if (r == NULL || intake_reviews_escalate(st, r, &system, &escalated, &err) != FC_OK ||
-        intake_updates_remind(st, r, &system, 24 * 3600, &reminded, &err) != FC_OK)
-        log_emit(LOG_WARN, "serve.call_handling_sweep", "status=%s",
-                 err_status_name(err.status));
-    else if (escalated > 0 || reminded > 0)
-        log_emit(LOG_INFO, "serve.call_handling_sweep", "reviews_escalated=%zu updates_due=%zu",
-                 escalated, reminded);
+    if (r == NULL)
+        return err->status;
+    int rc = intake_reviews_escalate(st, r, &system, &escalated, err);
+    if (rc == FC_OK)
+        rc = intake_updates_remind(st, r, &system, 24 * 3600, &reminded, err);
+    *out_done = escalated + reminded;
+    return rc;
+}
+
+/* Survey (issue 7): queued rows of people surveyed within the period become not_eligible. */
+static int job_survey_screen(void *ctx, struct store *st, fc_time_t now, size_t *out_done,
+                             struct fc_err *err)
+{
+    const struct survey_config *cfg = ctx;
+    size_t eligible = 0, skipped = 0;
+    int rc = survey_queue_screen(st, cfg, now, &eligible, &skipped, err);
+    *out_done = eligible + skipped;
+    return rc;
+}
+
+static int job_session_purge(void *ctx, struct store *st, fc_time_t now, size_t *out_done,
+                             struct fc_err *err)
+{
+    (void)ctx;
+    return store_session_purge(st, now, out_done, err);
+}
+
+/* The change feed other nodes follow keeps a week: a node away longer rebuilds its index. */
+#define CHANGE_FEED_KEEP_S (7 * 24 * 3600)
+static int job_change_feed_purge(void *ctx, struct store *st, fc_time_t now, size_t *out_done,
+                                 struct fc_err *err)
+{
+    (void)ctx;
+    return store_changes_purge(st, now - CHANGE_FEED_KEEP_S, out_done, err);
+}
+
+static int jobs_standard(struct jobs *j, int64_t interval_s, const struct survey_config *survey,
+                         struct fc_err *err)
+{
+    int rc = jobs_add(j, "case_review_escalate", interval_s, job_case_reviews, NULL, err);
+    if (rc == FC_OK)
+        rc = jobs_add(j, "call_handling_sweep", interval_s, job_call_handling, NULL, err);
+    if (rc == FC_OK)
+        rc = jobs_add(j, "survey_screen", interval_s, job_survey_screen, (void *)survey, err);
+    if (rc == FC_OK)
+        rc = jobs_add(j, "session_purge", interval_s, job_session_purge, NULL, err);
+    if (rc == FC_OK)
+        rc = jobs_add(j, "change_feed_purge", interval_s, job_change_feed_purge, NULL, err);
+    return rc;
 }
 
 int cmd_serve(int argc, char **argv);
@@ -125,6 +167,11 @@ int cmd_serve(int argc, char **argv)
     struct fc_err err = { 0 };
     struct store *st = NULL;
     struct match_service *match = NULL;
+    struct match_sync *sync = NULL;
+    struct jobs *jobs = NULL;
+    struct survey_config survey;
+    int64_t feed_head = 0;
+    long job_interval_s = 0, sync_poll_ms = 0;
     struct http_server *srv = NULL;
     struct http_app app;
     char host[64];
@@ -167,12 +214,30 @@ int cmd_serve(int argc, char **argv)
     if (cli_open_store(&cfg, &st, &err) != FC_OK || store_schema_version(st, &version, &err) != FC_OK)
         goto fail;
     log_emit(LOG_INFO, "serve.migrated", "store=%s schema=%d", st->ops->name, version);
+    if (config_get_long(&cfg, "job_interval_s", 1, 7L * 24 * 3600, 300, &job_interval_s,
+                        &err) != FC_OK ||
+        config_get_long(&cfg, "sync_poll_ms", 10, 600000, 1000, &sync_poll_ms, &err) != FC_OK)
+        goto fail;
+    /* the feed's head is read before the index loads, so nothing committed meanwhile is
+     * missed (applying a change twice is harmless) */
+    if (store_changes_head(st, &feed_head, &err) != FC_OK)
+        goto fail;
     if (match_service_create(NULL, NULL, &match, &err) != FC_OK ||
         match_service_load(match, st, &err) != FC_OK)
         goto fail;
     match_service_stats(match, &persons, &keys, &bytes);
     log_emit(LOG_INFO, "serve.index_loaded", "persons=%zu keys=%zu bytes=%zu", persons, keys,
              bytes);
+    /* several nodes share a PostgreSQL store: follow what the others write */
+    if (strcmp(st->ops->name, "pg") == 0) {
+        if (match_sync_start(match, st, feed_head, (int)sync_poll_ms, &sync, &err) != FC_OK)
+            goto fail;
+        log_emit(LOG_INFO, "serve.index_sync", "cursor=%lld poll_ms=%ld", (long long)feed_head,
+                 sync_poll_ms);
+    }
+    if (survey_config_load("survey/v1", &survey, &err) != FC_OK || jobs_create(&jobs, &err) != FC_OK ||
+        jobs_standard(jobs, job_interval_s, &survey, &err) != FC_OK)
+        goto fail;
     app.store = st;
     app.match = match;
     if (http_app_init(&app, &err) != FC_OK)
@@ -184,9 +249,8 @@ int cmd_serve(int argc, char **argv)
     pthread_sigmask(SIG_BLOCK, &sigs, NULL);
     signal(SIGPIPE, SIG_IGN);
 
-    /* the first sweep ends before the server listens, so a restart has caught up */
-    case_review_sweep(st);
-    call_handling_sweep(st);
+    /* the first jobs end before the server listens, so a restart has caught up */
+    jobs_tick(jobs, st, (fc_time_t)time(NULL), NULL, NULL);
     if (http_server_start(&app, &srv, &err) != FC_OK)
         goto fail;
     log_emit(LOG_INFO, "serve.listening", "host=%s port=%u workers=%u", host,
@@ -194,16 +258,14 @@ int cmd_serve(int argc, char **argv)
     printf("listening on http://%s:%u\n", host, (unsigned)http_server_port(srv));
     fflush(stdout);
 
-    /* wait for SIGTERM or SIGINT, sweeping overdue reviews and due updates meanwhile */
+    /* wait for SIGTERM or SIGINT, running the scheduled jobs as their turns come */
     for (;;) {
-        struct timespec sweep = { .tv_sec = CASE_REVIEW_SWEEP_S, .tv_nsec = 0 };
-        sig = sigtimedwait(&sigs, NULL, &sweep);
+        struct timespec tick = { .tv_sec = 1, .tv_nsec = 0 };
+        sig = sigtimedwait(&sigs, NULL, &tick);
         if (sig > 0)
             break;
-        if (errno == EAGAIN) {
-            case_review_sweep(st);
-            call_handling_sweep(st);
-        }
+        if (errno == EAGAIN)
+            jobs_tick(jobs, st, (fc_time_t)time(NULL), NULL, NULL);
     }
     log_emit(LOG_INFO, "serve.stopping", "signal=%d", sig);
     http_server_stop(srv);
@@ -215,6 +277,8 @@ fail:
     cli_fail("serve", &err);
 out:
     http_server_stop(srv);
+    match_sync_stop(sync);
+    jobs_free(jobs);
     http_app_cleanup(&app);
     match_service_free(match);
     store_close(st);

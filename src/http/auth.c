@@ -59,6 +59,48 @@ static void audit_login(struct http_req *req, fc_id_t user_id, const char *detai
                  (long long)user_id, e.msg);
 }
 
+/*
+ * Failures per username are also counted in the store, so a lockout started on one node
+ * holds on every node sharing it (a single-node store keeps nothing: the limiter above is
+ * the whole story there). The key is a hash of the username, never the name.
+ */
+static void shared_key(const char *username, unsigned char key[32])
+{
+    crypto_generichash_state st;
+    crypto_generichash_init(&st, NULL, 0, 32);
+    crypto_generichash_update(&st, (const unsigned char *)"fc.login:", 9);
+    crypto_generichash_update(&st, (const unsigned char *)username, strlen(username));
+    crypto_generichash_final(&st, key, 32);
+}
+
+static unsigned shared_left(struct http_req *req, const unsigned char key[32])
+{
+    struct store *st = req->app->store;
+    struct login_failures f;
+    struct fc_err e;
+    if (store_login_failure_get(st, key, &f, &e) != FC_OK) {
+        log_emit(LOG_WARN, "auth.shared_lock_unread", "req=%s status=%s", req->request_id,
+                 err_status_name(e.status));
+        return 0; /* the node's own limiter still holds */
+    }
+    return http_ratelimit_left(req->app->limit_user, f.failures, f.last_at, req->now);
+}
+
+static unsigned shared_fail(struct http_req *req, const unsigned char key[32])
+{
+    struct store *st = req->app->store;
+    struct login_failures f;
+    struct fc_err e;
+    if (store_login_failure_add(st, key, req->now,
+                                http_ratelimit_window_s(req->app->limit_user), &f,
+                                &e) != FC_OK) {
+        log_emit(LOG_WARN, "auth.shared_lock_unwritten", "req=%s status=%s", req->request_id,
+                 err_status_name(e.status));
+        return 0;
+    }
+    return http_ratelimit_left(req->app->limit_user, f.failures, f.last_at, req->now);
+}
+
 static int locked(struct http_req *req, unsigned secs)
 {
     req->problem_status = 429;
@@ -118,8 +160,13 @@ int http_auth_login(struct http_req *req, struct http_resp *resp)
 
     snprintf(user_key, sizeof(user_key), "u:%s", username);
     snprintf(ip_key, sizeof(ip_key), "ip:%s", req->client_ip);
+    unsigned char shared[32];
+    shared_key(username, shared);
     unsigned wait_u = http_ratelimit_check(req->app->limit_user, user_key, req->now);
+    unsigned wait_shared = shared_left(req, shared);
     unsigned wait_ip = http_ratelimit_check(req->app->limit_ip, ip_key, req->now);
+    if (wait_shared > wait_u)
+        wait_u = wait_shared;
     if (wait_u > 0 || wait_ip > 0) {
         log_emit(LOG_WARN, "auth.locked", "req=%s", req->request_id);
         return locked(req, wait_u > wait_ip ? wait_u : wait_ip);
@@ -135,6 +182,9 @@ int http_auth_login(struct http_req *req, struct http_resp *resp)
     bool is_ok = crypto_pwhash_str_verify(hash, password, strlen(password)) == 0 && is_known;
     if (!is_ok) {
         unsigned lock_u = http_ratelimit_fail(req->app->limit_user, user_key, req->now);
+        unsigned lock_shared = shared_fail(req, shared);
+        if (lock_shared > lock_u)
+            lock_u = lock_shared;
         unsigned lock_ip = http_ratelimit_fail(req->app->limit_ip, ip_key, req->now);
         if (rc == FC_OK)
             audit_login(req, u.id, "failed");
@@ -148,6 +198,9 @@ int http_auth_login(struct http_req *req, struct http_resp *resp)
             return rc;
     }
     http_ratelimit_reset(req->app->limit_user, user_key);
+    if (store_login_failure_clear(st, shared, &e) != FC_OK)
+        log_emit(LOG_WARN, "auth.shared_lock_uncleared", "req=%s status=%s", req->request_id,
+                 err_status_name(e.status));
 
     /* Rotation: the session the client arrived with (if any) ends here. */
     bool was_cookie;

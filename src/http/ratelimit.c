@@ -93,6 +93,30 @@ unsigned http_ratelimit_check(struct http_ratelimit *rl, const char *key, fc_tim
     return left;
 }
 
+/* Lock length after `failures` failures: base, doubling per failure past the threshold. */
+static unsigned lock_for(const struct http_ratelimit *rl, int64_t failures)
+{
+    if (failures < (int64_t)rl->threshold)
+        return 0;
+    int64_t extra = failures - rl->threshold;
+    uint64_t s = rl->base_s;
+    while (extra-- > 0 && s < rl->max_s)
+        s *= 2;
+    return s > rl->max_s ? rl->max_s : (unsigned)s;
+}
+
+unsigned http_ratelimit_left(const struct http_ratelimit *rl, int64_t failures,
+                             fc_time_t last_at, fc_time_t now)
+{
+    fc_time_t until = last_at + (fc_time_t)lock_for(rl, failures);
+    return until > now ? (unsigned)(until - now) : 0;
+}
+
+unsigned http_ratelimit_window_s(const struct http_ratelimit *rl)
+{
+    return rl->window_s;
+}
+
 unsigned http_ratelimit_fail(struct http_ratelimit *rl, const char *key, fc_time_t now)
 {
     uint64_t k = key_hash(rl, key);
@@ -105,14 +129,8 @@ unsigned http_ratelimit_fail(struct http_ratelimit *rl, const char *key, fc_time
     e->failures++;
     e->last_fail = now;
     if (e->failures >= rl->threshold) {
-        unsigned extra = e->failures - rl->threshold;
-        uint64_t s = rl->base_s;
-        while (extra-- > 0 && s < rl->max_s)
-            s *= 2;
-        if (s > rl->max_s)
-            s = rl->max_s;
-        lock_s = (unsigned)s;
-        e->locked_until = now + (fc_time_t)s;
+        lock_s = lock_for(rl, e->failures);
+        e->locked_until = now + (fc_time_t)lock_s;
     }
     pthread_mutex_unlock(&rl->lock);
     return lock_s;

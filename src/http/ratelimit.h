@@ -27,4 +27,13 @@ unsigned http_ratelimit_fail(struct http_ratelimit *rl, const char *key, fc_time
 /* Forgets the key's failures (after a success). */
 void http_ratelimit_reset(struct http_ratelimit *rl, const char *key);
 
+/*
+ * The same policy over failures counted elsewhere (the store, shared by every node):
+ * seconds still locked at `now` after `failures` failures, the last at `last_at`; 0 when
+ * it may try. http_ratelimit_window_s gives the window the counter must use.
+ */
+unsigned http_ratelimit_left(const struct http_ratelimit *rl, int64_t failures,
+                             fc_time_t last_at, fc_time_t now);
+unsigned http_ratelimit_window_s(const struct http_ratelimit *rl);
+
 #endif

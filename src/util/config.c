@@ -25,6 +25,10 @@ const struct config_key config_keys[] = {
     { "cookie_secure", "false", "mark the session cookie Secure (true behind TLS)" },
     { "trust_proxy", "false", "take the client address from X-Real-IP (true behind nginx)" },
     { "data_dir", NULL, "directory for run-time files (exports, backups)" },
+    { "job_interval_s", "300", "seconds between runs of each scheduled job (sweeps, purges), "
+                               "once across every node" },
+    { "sync_poll_ms", "1000", "on a shared store, how often a node looks for changes other "
+                              "nodes made when no notification came" },
     { NULL, NULL, NULL },
 };
 
