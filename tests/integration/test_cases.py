@@ -210,7 +210,7 @@ class CasesTest(fcharness.ServerTestCase):
         # the server sweeps at start and every five minutes; a restart shows it
         self.srv.restart()
         self.assertEqual(self.srv.count("case_escalation", "case_id = ?", (cid,)), 1)
-        self.assertIn("event=serve.case_review_sweep", self.srv.log_text())
+        self.assertRegex(self.srv.log_text(), r"event=jobs\.run job=case_review_escalate \S+ done=1")
         # sessions are stored, so the signed-in users carry on after the restart
         doc = self.pc.get("/api/v1/cases/%d" % cid).json()
         self.assertIn("escalation", [e["kind"] for e in doc["timeline"]])
