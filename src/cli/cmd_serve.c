@@ -21,6 +21,7 @@
 #include "domain/jobs/jobs.h"
 #include "domain/match/match.h"
 #include "domain/match/match_sync.h"
+#include "domain/retention/retention.h"
 #include "domain/survey/survey.h"
 #include "http/server.h"
 #include "store/store.h"
@@ -81,6 +82,21 @@ static int job_change_feed_purge(void *ctx, struct store *st, fc_time_t now, siz
 {
     (void)ctx;
     return store_changes_purge(st, now - CHANGE_FEED_KEEP_S, out_done, err);
+}
+
+/* Retention (DESIGN section 11): the configured policy, run as the system. */
+static int job_retention(void *ctx, struct store *st, fc_time_t now, size_t *out_done,
+                         struct fc_err *err)
+{
+    const struct retention_policy *pol = ctx;
+    struct retention_report rep;
+    struct arena a;
+    arena_init(&a, 0);
+    int rc = retention_run(st, pol, now, false, 0, &a, &rep, err);
+    if (rc == FC_OK)
+        *out_done = rep.n_persons + rep.n_incidents;
+    arena_free(&a);
+    return rc;
 }
 
 static int jobs_standard(struct jobs *j, int64_t interval_s, const struct survey_config *survey,
@@ -171,7 +187,8 @@ int cmd_serve(int argc, char **argv)
     struct jobs *jobs = NULL;
     struct survey_config survey;
     int64_t feed_head = 0;
-    long job_interval_s = 0, sync_poll_ms = 0;
+    long job_interval_s = 0, sync_poll_ms = 0, retention_hours = 0;
+    struct retention_policy retention;
     struct http_server *srv = NULL;
     struct http_app app;
     char host[64];
@@ -216,7 +233,10 @@ int cmd_serve(int argc, char **argv)
     log_emit(LOG_INFO, "serve.migrated", "store=%s schema=%d", st->ops->name, version);
     if (config_get_long(&cfg, "job_interval_s", 1, 7L * 24 * 3600, 300, &job_interval_s,
                         &err) != FC_OK ||
-        config_get_long(&cfg, "sync_poll_ms", 10, 600000, 1000, &sync_poll_ms, &err) != FC_OK)
+        config_get_long(&cfg, "sync_poll_ms", 10, 600000, 1000, &sync_poll_ms, &err) != FC_OK ||
+        config_get_long(&cfg, "retention_every_hours", 0, 24L * 365, 0, &retention_hours,
+                        &err) != FC_OK ||
+        retention_policy_from_config(&cfg, &retention, &err) != FC_OK)
         goto fail;
     /* the feed's head is read before the index loads, so nothing committed meanwhile is
      * missed (applying a change twice is harmless) */
@@ -237,6 +257,9 @@ int cmd_serve(int argc, char **argv)
     }
     if (survey_config_load("survey/v1", &survey, &err) != FC_OK || jobs_create(&jobs, &err) != FC_OK ||
         jobs_standard(jobs, job_interval_s, &survey, &err) != FC_OK)
+        goto fail;
+    if (retention_hours > 0 &&
+        jobs_add(jobs, "retention", retention_hours * 3600, job_retention, &retention, &err) != FC_OK)
         goto fail;
     app.store = st;
     app.match = match;

@@ -27,6 +27,9 @@ const struct config_key config_keys[] = {
     { "data_dir", NULL, "directory for run-time files (exports, backups)" },
     { "job_interval_s", "300", "seconds between runs of each scheduled job (sweeps, purges), "
                                "once across every node" },
+    { "retention_every_hours", "0", "run the retention policy ([retention]) from the server "
+                                    "every N hours, once across every node; 0: only by "
+                                    "`firstcontact retention run`" },
     { "sync_poll_ms", "1000", "on a shared store, how often a node looks for changes other "
                               "nodes made when no notification came" },
     { NULL, NULL, NULL },
