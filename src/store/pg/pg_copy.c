@@ -94,7 +94,9 @@ int pg_table_list(struct store *s, struct arena *a, struct store_table **out, si
                " FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid"
                " WHERE c.relnamespace = " SCHEMA_OID " AND c.relkind IN ('r', 'p')"
                " AND a.attnum > 0 AND NOT a.attisdropped"
-               " AND c.relname NOT IN ('meta', 'schema_version')"
+               /* not data: the schema's own and what running nodes share (migration 0008) */
+               " AND c.relname NOT IN ('meta', 'schema_version', 'change_feed',"
+               " 'change_feed_purged', 'job_run', 'login_failure')"
                " ORDER BY c.relname COLLATE \"C\", a.attnum");
     rc = pg_status(c, r, "store copy", err);
     if (rc == FC_OK) {
