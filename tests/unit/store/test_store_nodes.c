@@ -74,6 +74,7 @@ static void test_change_feed_records_person_writes_in_commit_order(void **state)
     struct person more = { .id = p1, .names = &nm, .n_names = 1 };
     assert_int_equal(store_person_add_identifiers(a, &more, &err), FC_OK);
     assert_int_equal(store_person_set_merged(a, p2, p1, &err), FC_OK);
+    assert_int_equal(store_person_set_merged(a, p2, 0, &err), FC_OK); /* and un-merged */
     /* a write rolled back leaves no change behind */
     assert_int_equal(store_txn_begin(a, &err), FC_OK);
     add_person(a, "Rolledback");
@@ -91,7 +92,7 @@ static void test_change_feed_records_person_writes_in_commit_order(void **state)
         store_close(b);
         return;
     }
-    assert_int_equal(other.n, 4);
+    assert_int_equal(other.n, 5);
     assert_int_equal(other.c[0].kind, STORE_CHANGE_PERSON);
     assert_int_equal(other.c[0].person_id, p1);
     assert_int_equal(other.c[1].person_id, p2);
@@ -100,12 +101,15 @@ static void test_change_feed_records_person_writes_in_commit_order(void **state)
     assert_int_equal(other.c[3].kind, STORE_CHANGE_MERGE);
     assert_int_equal(other.c[3].person_id, p2);
     assert_int_equal(other.c[3].other_id, p1);
-    for (size_t i = 0; i < 4; i++) {
+    assert_int_equal(other.c[4].kind, STORE_CHANGE_UNMERGE);
+    assert_int_equal(other.c[4].person_id, p2);
+    assert_int_equal(other.c[4].other_id, p1); /* whom it was merged into */
+    for (size_t i = 0; i < 5; i++) {
         assert_false(other.c[i].is_own);
         assert_true(own.c[i].is_own);
         assert_true(i == 0 || other.c[i].seq > other.c[i - 1].seq);
     }
-    assert_int_equal(cursor, other.c[3].seq);
+    assert_int_equal(cursor, other.c[4].seq);
     int64_t h2;
     assert_int_equal(store_changes_head(b, &h2, &err), FC_OK);
     assert_int_equal(h2, cursor);
