@@ -138,7 +138,8 @@ def prepare(fc, bench, url, persons, tmp):
         for table, cols in COPY_COLUMNS.items():
             psql(base, "\\copy %s.%s (%s) FROM '%s/%s.csv' WITH (FORMAT csv)"
                  % (schema, table, cols, tmp, table))
-        psql(base, "SELECT setval('%s.person_id_seq', %d); ANALYZE" % (schema, persons))
+        psql(base, "SELECT setval('%s.person_id_seq', %d)" % (schema, persons))
+        psql(base, "ANALYZE " + ", ".join("%s.%s" % (schema, t) for t in COPY_COLUMNS))
         dt = time.monotonic() - t0
         pop = {"persons": persons, "seconds": dt, "persons_per_s": persons / dt}
     run([fc, "user", "add", "--db", url, "--org", "Leicestershire Police", "--create-org",
