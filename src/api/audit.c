@@ -270,6 +270,9 @@ static int report_events(struct http_req *req, const char *object_type, fc_id_t 
     struct fc_err e;
     size_t n;
     long limit, offset;
+    *out_items = NULL;
+    if (out_persons != NULL)
+        *out_persons = NULL;
     int rc = http_req_query_long(req, "limit", 1, REPORT_LIMIT_MAX, REPORT_LIMIT_DEFAULT, &limit);
     if (rc == FC_OK)
         rc = http_req_query_long(req, "offset", 0, 100000000, 0, &offset);
@@ -328,7 +331,7 @@ int api_persons_audit(struct http_req *req, struct http_resp *resp)
     struct fc_err e;
     const char *purpose;
     fc_id_t id;
-    json_t *items;
+    json_t *items = NULL;
     if (!access_can_read_audit(&v))
         return err_set(&req->err, FC_EDENIED, "", "only supervisors and admins read audit reports");
     int rc = http_req_param_id(req, "id", &id);
@@ -360,7 +363,7 @@ int api_users_audit(struct http_req *req, struct http_resp *resp)
     struct fc_err e;
     const char *purpose;
     fc_id_t id;
-    json_t *items, *persons;
+    json_t *items = NULL, *persons = NULL;
     if (!access_can_read_audit(&v))
         return err_set(&req->err, FC_EDENIED, "", "only supervisors and admins read audit reports");
     int rc = http_req_param_id(req, "id", &id);

@@ -144,7 +144,7 @@ static bool put_raw(const char *s, char *out, size_t cap, size_t *o)
     size_t n = strlen(s);
     if (*o + n >= cap)
         return false;
-    memcpy(out + *o, s, n);
+    memcpy(out + *o, s, n + 1); /* with its NUL: out stays a string */
     *o += n;
     return true;
 }

@@ -172,7 +172,7 @@ bool access_flag_reason_visible(const struct access_viewer *v, fc_id_t flag_org_
 /* ---- Break the glass, audit reports, second factor (issue 8; breakglass.c) ---- */
 
 /* How long a break-the-glass grant lasts, and the bounds of its stated reason. */
-#define ACCESS_BREAK_GLASS_S (60 * 60)
+#define ACCESS_BREAK_GLASS_S 3600 /* one hour */
 #define ACCESS_BREAK_GLASS_REASON_MIN 10
 #define ACCESS_BREAK_GLASS_REASON_MAX 500
 
