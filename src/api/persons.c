@@ -674,7 +674,7 @@ int api_persons_merge(struct http_req *req, struct http_resp *resp)
     struct store *st = req->app->store;
     struct person from, into;
     json_t *in;
-    const char *reason;
+    const char *reason = NULL;
     struct fc_err e;
     fc_id_t id;
     int rc = http_req_param_id(req, "id", &id);
@@ -744,7 +744,7 @@ int api_persons_unmerge(struct http_req *req, struct http_resp *resp)
     struct store *st = req->app->store;
     struct person from, into;
     json_t *in;
-    const char *reason;
+    const char *reason = NULL;
     struct fc_err e;
     fc_id_t id;
     int rc = http_req_param_id(req, "id", &id);
