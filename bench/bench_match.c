@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #include "domain/match/match.h"
@@ -147,6 +148,24 @@ static void person_make(struct gperson *g, const struct wtable *fn, const struct
     size_t s = rnd() % st->n;
     snprintf(g->addr, sizeof g->addr, "%d %.60s", 1 + (int)(rnd() % 150), st->s[s]);
     snprintf(g->pc, sizeof g->pc, "%s", st->extra[s] ? st->extra[s] : "");
+}
+
+/*
+ * Person i of the run, the same every time it is asked for: each person has a random
+ * stream of its own (seeded from the run's seed and i), so 10M persons need no array of
+ * generated people beside the index.
+ */
+static uint64_t people_seed;
+static const struct wtable *tab_fn, *tab_sn, *tab_st;
+static void person_at(size_t i, struct gperson *g)
+{
+    uint64_t saved = rng_state;
+    uint64_t z = people_seed + (uint64_t)(i + 1) * 0x9E3779B97F4A7C15ULL; /* splitmix64 */
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    rng_state = (z ^ (z >> 31)) | 1;
+    person_make(g, tab_fn, tab_sn, tab_st);
+    rng_state = saved;
 }
 
 static struct match_record person_record(const struct gperson *g)
@@ -457,18 +476,22 @@ int main(int argc, char **argv)
     wtable_load(&fn, "data/names/forenames_top.csv", 0, 2, -1);
     wtable_load(&sn, "data/names/surnames.csv", 0, 1, -1);
     wtable_load(&st, "data/geo/le_streets.csv", 0, -1, 2);
-    struct gperson *people = malloc((n_persons + n_inserts + n_queries) * sizeof *people);
-    if (!people)
-        return 1;
-    for (size_t i = 0; i < n_persons + n_inserts + n_queries; i++)
-        person_make(&people[i], &fn, &sn, &st);
+    tab_fn = &fn;
+    tab_sn = &sn;
+    tab_st = &st;
+    people_seed = rng_state;
     struct gquery *queries = malloc(n_queries * sizeof *queries);
+    if (!queries)
+        return 1;
     for (size_t i = 0; i < n_queries; i++) {
+        struct gperson g;
         if (rnd() % 100 < 70) {
             size_t k = rnd() % n_persons;
-            query_make(&queries[i], &people[k], (long long)k + 1);
+            person_at(k, &g);
+            query_make(&queries[i], &g, (long long)k + 1);
         } else { /* somebody new */
-            query_make(&queries[i], &people[n_persons + n_inserts + i], 0);
+            person_at(n_persons + n_inserts + i, &g);
+            query_make(&queries[i], &g, 0);
         }
     }
 
@@ -476,13 +499,26 @@ int main(int argc, char **argv)
     struct fc_err err;
     if (match_service_create(NULL, NULL, &svc, &err) != FC_OK)
         return 1;
-    double t0 = now_s(), tc0 = cpu_s();
-    for (size_t i = 0; i < n_persons; i++) {
-        struct match_record r = person_record(&people[i]);
-        if (match_person_add(svc, (fc_id_t)i + 1, &r, 1717200000, &err) != FC_OK)
-            return 1;
+    /* persons are generated a chunk at a time outside the timed part */
+    enum { CHUNK = 65536 };
+    struct gperson *chunk = malloc(CHUNK * sizeof *chunk);
+    if (!chunk)
+        return 1;
+    double build = 0, build_cpu = 0, t0;
+    for (size_t base = 0; base < n_persons; base += CHUNK) {
+        size_t n = n_persons - base < CHUNK ? n_persons - base : CHUNK;
+        for (size_t j = 0; j < n; j++)
+            person_at(base + j, &chunk[j]);
+        double w0 = now_s(), c0 = cpu_s();
+        for (size_t j = 0; j < n; j++) {
+            struct match_record r = person_record(&chunk[j]);
+            if (match_person_add(svc, (fc_id_t)(base + j) + 1, &r, 1717200000, &err) != FC_OK)
+                return 1;
+        }
+        build += now_s() - w0;
+        build_cpu += cpu_s() - c0;
     }
-    double build = now_s() - t0, build_cpu = cpu_s() - tc0;
+    free(chunk);
     size_t persons, keys, bytes;
     match_service_stats(svc, &persons, &keys, &bytes);
     printf("persons %zu, index keys %zu\n", persons, keys);
@@ -515,7 +551,9 @@ int main(int argc, char **argv)
             for (size_t k = 0; k < res.n; k++)
                 if (res.cands[k].person_id == queries[i].truth)
                     tp = res.cands[k].probability;
-            const struct gperson *o = &people[queries[i].truth - 1];
+            struct gperson og;
+            person_at((size_t)queries[i].truth - 1, &og);
+            const struct gperson *o = &og;
             fprintf(stderr, "miss p=%.3f blocked %zu: %s|%s|%s|%s|%s|%s  <- %s|%s|%s|%s|%s\n", tp,
                     res.n_blocked, r.forename, r.surname, r.dob, r.phone, r.address, r.postcode,
                     o->fore, o->sur, o->dob, o->addr, o->pc);
@@ -536,7 +574,9 @@ int main(int argc, char **argv)
     double *ins = malloc((n_inserts ? n_inserts : 1) * sizeof *ins);
     double *insc = malloc((n_inserts ? n_inserts : 1) * sizeof *insc);
     for (size_t i = 0; i < n_inserts; i++) {
-        struct match_record r = person_record(&people[n_persons + i]);
+        struct gperson g;
+        person_at(n_persons + i, &g);
+        struct match_record r = person_record(&g);
         double q0 = now_s(), c0 = cpu_s();
         match_person_add(svc, (fc_id_t)(n_persons + i + 1), &r, 1717200000, &err);
         insc[i] = cpu_s() - c0;
@@ -555,8 +595,11 @@ int main(int argc, char **argv)
         alt_open(&alt);
         t0 = now_s();
         sql_exec(alt.db, "BEGIN");
-        for (size_t i = 0; i < n_persons; i++)
-            alt_add(&alt, (long long)i + 1, &people[i]);
+        for (size_t i = 0; i < n_persons; i++) {
+            struct gperson g;
+            person_at(i, &g);
+            alt_add(&alt, (long long)i + 1, &g);
+        }
         sql_exec(alt.db, "COMMIT");
         alt_index(&alt);
         double sbuild = now_s() - t0;
@@ -587,7 +630,9 @@ int main(int argc, char **argv)
     free(lat);
     free(cpu);
     free(queries);
-    free(people);
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    printf("peak resident memory: %.0f MiB\n", (double)ru.ru_maxrss / 1024.0);
     match_service_free(svc);
     wtable_free(&fn);
     wtable_free(&sn);
