@@ -154,7 +154,7 @@ int api_break_glass_create(struct http_req *req, struct http_resp *resp)
     g.object_id = (fc_id_t)api_input_int(in, "object_id", 0);
     g.reason = api_strdup(req, api_input_str(in, "reason"));
     g.granted_at = req->now;
-    g.expires_at = req->now + ACCESS_BREAK_GLASS_S;
+    g.expires_at = req->now + (fc_time_t)ACCESS_BREAK_GLASS_S;
     if (g.object_id <= 0)
         return err_set(&req->err, FC_EINVAL, "object_id", "must be a record id (1 or more)");
     if (!access_break_glass_object_is_valid(g.object_type))

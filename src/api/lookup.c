@@ -24,7 +24,7 @@
 #include "domain/match/match.h"
 #include "store/store.h"
 
-#define LOOKUP_WINDOW_S (365 * 24 * 3600)
+#define LOOKUP_WINDOW_S (365L * 24 * 3600)
 
 static const struct api_field lookup_fields[] = {
     { "forename", API_STRING, false, 100, NULL },

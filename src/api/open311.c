@@ -21,7 +21,7 @@
 #include "util/xml.h"
 
 #define SPEC_TOKEN     "http://wiki.open311.org/GeoReport_v2"
-#define MAX_SPAN_S     (90 * 86400)
+#define MAX_SPAN_S     (90L * 86400)
 #define MAX_REQUESTS   1000
 #define MAX_LIST_ITEMS 100
 

@@ -32,7 +32,7 @@ int api_tasks_queue(struct http_req *req, struct http_resp *resp)
     const char *team = http_req_param(req, "team");
     const char *which = http_req_query(req, "which");
     long hours = 24;
-    int rc = http_req_query_long(req, "within_hours", 1, 24 * 60, 24, &hours);
+    int rc = http_req_query_long(req, "within_hours", 1, 24L * 60, 24, &hours);
     if (rc != FC_OK)
         return rc;
     if (team == NULL || strlen(team) > 48)

@@ -163,7 +163,7 @@ int api_updates_remind(struct http_req *req, struct http_resp *resp)
         return rc;
     struct intake_actor who;
     api_ch_actor(req, &who);
-    rc = intake_updates_remind(req->app->store, r, &who, 24 * 3600, &n, &req->err);
+    rc = intake_updates_remind(req->app->store, r, &who, 24L * 3600, &n, &req->err);
     if (rc != FC_OK)
         return rc;
     return http_resp_json(req, resp, 200, json_pack("{s:I}", "tasks_raised", (json_int_t)n));

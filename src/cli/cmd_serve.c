@@ -52,7 +52,7 @@ static int job_call_handling(void *ctx, struct store *st, fc_time_t now, size_t 
         return err->status;
     int rc = intake_reviews_escalate(st, r, &system, &escalated, err);
     if (rc == FC_OK)
-        rc = intake_updates_remind(st, r, &system, 24 * 3600, &reminded, err);
+        rc = intake_updates_remind(st, r, &system, 24L * 3600, &reminded, err);
     *out_done = escalated + reminded;
     return rc;
 }
@@ -160,11 +160,11 @@ static int options_from_config(const struct config *cfg, struct http_options *op
     if (rc != FC_OK)
         return rc;
     opt->max_body_bytes = (size_t)v;
-    rc = config_get_long(cfg, "session_idle_min", 1, 24 * 60, 30, &v, err);
+    rc = config_get_long(cfg, "session_idle_min", 1, 24L * 60, 30, &v, err);
     if (rc != FC_OK)
         return rc;
     opt->session_idle_min = (int)v;
-    rc = config_get_long(cfg, "session_max_hours", 1, 24 * 7, 12, &v, err);
+    rc = config_get_long(cfg, "session_max_hours", 1, 24L * 7, 12, &v, err);
     if (rc != FC_OK)
         return rc;
     opt->session_max_hours = (int)v;

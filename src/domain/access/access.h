@@ -141,7 +141,7 @@ bool access_is_disclosure(const struct access_viewer *v, fc_id_t owner_org_id);
 
 /* How long after it was received a contact counts as live for its handler: reads of the
  * caller's record during it need no separate purpose (DESIGN section 11). */
-#define ACCESS_LIVE_CONTACT_S (4 * 3600)
+#define ACCESS_LIVE_CONTACT_S (4L * 3600)
 
 /*
  * Whether the viewer's organisation holds the person in its own records. The force's

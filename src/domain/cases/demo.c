@@ -7,7 +7,7 @@
 #include "domain/cases/cases.h"
 #include "domain/match/record.h"
 
-#define DAY CASES_DAY_S
+#define DAY ((fc_time_t)CASES_DAY_S)
 
 struct demo {
     struct store *s;

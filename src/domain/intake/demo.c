@@ -174,7 +174,7 @@ static int seed_repeat_vulnerable(struct demo *d)
     struct risk_answers ans;
     struct intake_risk_outcome ro;
     struct intake_actor who = d->officer;
-    who.now = d->now - 40 * 3600;
+    who.now = d->now - 40L * 3600;
     if (rc == FC_OK)
         rc = answers(d, "full", &ans,
                      "F1=yes,F3=yes,F4=yes,F5=yes,F6=daily,F7=yes,F9=yes,F10=yes,F11=yes,F12=yes");

@@ -292,7 +292,7 @@ static void block_add(struct block_index *ix, uint64_t key, uint32_t slot)
         if (l->ids[i] == slot)
             return;
     if (l->n == l->cap) {
-        uint32_t nc = l->cap < 16 ? l->cap * 2 : l->cap + l->cap / 2;
+        uint32_t nc = l->cap < 2 ? 2 : l->cap < 16 ? l->cap * 2 : l->cap + l->cap / 2;
         uint32_t *ids = realloc(l->ids, (size_t)nc * sizeof *ids);
         if (!ids)
             return;
