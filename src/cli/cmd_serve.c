@@ -76,7 +76,7 @@ static int job_session_purge(void *ctx, struct store *st, fc_time_t now, size_t 
 }
 
 /* The change feed other nodes follow keeps a week: a node away longer rebuilds its index. */
-#define CHANGE_FEED_KEEP_S (7 * 24 * 3600)
+#define CHANGE_FEED_KEEP_S (7L * 24 * 3600)
 static int job_change_feed_purge(void *ctx, struct store *st, fc_time_t now, size_t *out_done,
                                  struct fc_err *err)
 {
