@@ -802,7 +802,7 @@ static int ui_case_action_post(struct http_req *req, struct http_resp *resp)
             rc = err_set(&e, FC_EINVAL, "due", "the due date must be a date such as 2026-12-01");
             return case_form_done(req, resp, id, rc, &e, &form);
         }
-        ai.due_at = time_days_from_civil(y, m, d) * 86400 + 17 * 3600; /* 17:00 UTC that day */
+        ai.due_at = time_days_from_civil(y, m, d) * 86400 + 17L * 3600; /* 17:00 UTC that day */
     }
     if (ai.intervention == NULL) {
         rc = err_set(&e, FC_EINVAL, "intervention", "choose an intervention");

@@ -178,13 +178,14 @@ static int parse_category_map(json_t *cm, struct open311_service *svc, struct fc
     json_t *map = json_object_get(cm, "map");
     const struct open311_attribute *at = NULL;
     for (size_t i = 0; svc->category_attribute && i < svc->n_attributes; i++) {
-        if (strcmp(svc->attributes[i].code, svc->category_attribute) == 0)
+        if (svc->attributes[i].code != NULL &&
+            strcmp(svc->attributes[i].code, svc->category_attribute) == 0)
             at = &svc->attributes[i];
     }
     if (at == NULL || strcmp(at->datatype, "singlevaluelist") != 0 || !json_is_object(map))
         return err_set(err, FC_EINVAL, svc->code,
                        "category_attribute must name a singlevaluelist attribute and map it");
-    struct open311_value *v = calloc(at->n_values, sizeof(*v));
+    struct open311_value *v = calloc(at->n_values ? at->n_values : 1, sizeof(*v));
     if (v == NULL)
         return err_set(err, FC_ENOMEM, svc->code, "out of memory");
     svc->category_map = v;
