@@ -23,7 +23,6 @@ int http_status_of(enum fc_status status)
     case FC_EDENIED:
         return 403;
     case FC_EUNAVAIL:
-        return 503;
     case FC_ENOMEM:
         return 503;
     case FC_EAUTH:

@@ -737,7 +737,7 @@ void http_server_stop(struct http_server *srv)
         close(fd);
     unsigned waited_ms = 0;
     while (atomic_load(&srv->in_flight) > 0 && waited_ms < srv->app->opt.shutdown_grace_ms) {
-        struct timespec ts = { 0, 10 * 1000 * 1000 };
+        struct timespec ts = { 0, 10L * 1000 * 1000 };
         nanosleep(&ts, NULL);
         waited_ms += 10;
     }

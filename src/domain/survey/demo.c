@@ -5,7 +5,7 @@
 
 #include "domain/survey/survey.h"
 
-#define DAY_S 86400
+#define DAY_S ((fc_time_t)86400)
 
 static unsigned next(unsigned *state)
 {

@@ -554,7 +554,6 @@ int pg_person_set_merged(struct store *s, fc_id_t from, fc_id_t into, struct fc_
             was_into = before.merged_into;
         else if (rc != FC_ENOTFOUND)
             goto out;
-        rc = FC_OK;
     }
     struct pg_params q = { 0 };
     pg_param_int(&q, from);

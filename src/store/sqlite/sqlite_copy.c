@@ -251,12 +251,17 @@ int sqlite_rows_each(struct store *s, const struct store_table *t, store_row_cb 
             } else {
                 static const char hex[] = "0123456789abcdef";
                 const unsigned char *b = sqlite3_column_blob(st, ci);
-                size_t nb = (size_t)sqlite3_column_bytes(st, ci);
-                for (size_t k = 0; k < nb; k++) {
-                    bufs[i][2 * k] = hex[b[k] >> 4];
-                    bufs[i][2 * k + 1] = hex[b[k] & 15];
+                size_t nb = b != NULL ? (size_t)sqlite3_column_bytes(st, ci) : 0;
+                char *o = bufs[i];
+                if (o == NULL) { /* caps[i] >= 1 means bufs[i] was allocated above */
+                    rc = err_set(err, FC_EINTERNAL, "", "no buffer for a blob column");
+                    break;
                 }
-                bufs[i][2 * nb] = '\0';
+                for (size_t k = 0; k < nb; k++) {
+                    o[2 * k] = hex[b[k] >> 4];
+                    o[2 * k + 1] = hex[b[k] & 15];
+                }
+                o[2 * nb] = '\0';
             }
             vals[i] = bufs[i];
         }
