@@ -101,8 +101,10 @@ static const struct person_address *latest_address(const struct person *p)
 }
 
 /* Last risk level and repeat location for one candidate. */
+/* `typed` is the typed place's count (counted once per lookup), or NULL to count the
+ * candidate's own latest address. */
 static int risk_place_json(struct http_req *req, const struct intake_rules *rules,
-                           fc_id_t person_id, const char *location, const char *location_pc,
+                           fc_id_t person_id, const struct intake_place_count *typed,
                            json_t **last_risk, json_t **repeat_location)
 {
     struct store *st = req->app->store;
@@ -116,8 +118,8 @@ static int risk_place_json(struct http_req *req, const struct intake_rules *rule
         return api_store_failed(req, rc, &e);
     struct intake_place_count pc;
     const char *basis = "location";
-    if ((location && location[0]) || (location_pc && location_pc[0])) {
-        rc = intake_place_count(st, rules, location, location_pc, req->now, req->arena, &pc, &e);
+    if (typed != NULL) {
+        pc = *typed;
     } else {
         struct person p;
         basis = "caller_address";
@@ -207,12 +209,15 @@ int api_lookup(struct http_req *req, struct http_resp *resp)
         return rc;
     /* the typed place, counted once: it tells the handler about the place, not a person */
     json_t *place = NULL;
+    struct intake_place_count typed_pc;
+    const struct intake_place_count *typed = NULL;
     if ((location && location[0]) || (location_pc && location_pc[0])) {
-        struct intake_place_count pc;
-        rc = intake_place_count(st, rules, location, location_pc, req->now, req->arena, &pc, &e);
+        rc = intake_place_count(st, rules, location, location_pc, req->now, req->arena,
+                                &typed_pc, &e);
         if (rc != FC_OK)
             return api_store_failed(req, rc, &e);
-        place = place_json("location", &pc);
+        typed = &typed_pc;
+        place = place_json("location", typed);
     }
 
     json_t *cands = json_array();
@@ -250,8 +255,7 @@ int api_lookup(struct http_req *req, struct http_resp *resp)
         json_t *history = NULL, *last_risk = NULL, *repeat_location = NULL;
         rc = history_json(req, mc->person_id, &history);
         if (rc == FC_OK)
-            rc = risk_place_json(req, rules, mc->person_id, location, location_pc, &last_risk,
-                                 &repeat_location);
+            rc = risk_place_json(req, rules, mc->person_id, typed, &last_risk, &repeat_location);
         evs[n_evs++] = (struct audit_event){
             .at = req->now,
             .actor_user_id = req->auth.user.id,
