@@ -76,8 +76,7 @@ static int persons_write(struct pg_conn *c, fc_id_t incident_id, const struct in
     return FC_OK;
 }
 
-int pg_incident_insert(struct store *s, const struct incident *i, fc_id_t *out,
-                       struct fc_err *err)
+int pg_incident_insert(struct store *s, const struct incident *i, fc_id_t *out, struct fc_err *err)
 {
     struct pg_conn *c;
     PGresult *r = NULL;
@@ -178,8 +177,7 @@ static int incident_row(const PGresult *r, int row, struct arena *a, struct inci
     return FC_OK;
 }
 
-static int persons_load(struct pg_conn *c, struct arena *a, struct incident *i,
-                        struct fc_err *err)
+static int persons_load(struct pg_conn *c, struct arena *a, struct incident *i, struct fc_err *err)
 {
     PGresult *r = NULL;
     struct pg_params p = { 0 };
@@ -235,6 +233,20 @@ int pg_incident_get(struct store *s, fc_id_t id, struct arena *a, struct inciden
     return rc;
 }
 
+/* What a search may filter on. A search for one person's incidents starts from that
+ * person, in a statement of its own: with "person IS NULL OR ..." the planner would walk
+ * every incident by time. */
+#define INCIDENT_FILTERS                                                                           \
+    "($2::bigint IS NULL OR org_id = $2::bigint)"                                                  \
+    " AND ($3::text IS NULL OR status = $3::text)"                                                 \
+    " AND ($4::text IS NULL OR category = $4::text)"                                               \
+    " AND ($5::text IS NULL OR incident_type = $5::text)"                                          \
+    " AND ($6::text IS NULL OR lsoa_code = $6::text)"                                              \
+    " AND ($7::text IS NULL OR location_key = $7::text)"                                           \
+    " AND ($8::bigint IS NULL OR created_at >= $8::bigint)"                                        \
+    " AND ($9::bigint IS NULL OR created_at < $9::bigint)"                                         \
+    " ORDER BY created_at DESC, id DESC LIMIT $10::bigint OFFSET $11::bigint"
+
 int pg_incident_search(struct store *s, const struct incident_query *q, struct arena *a,
                        struct incident **out, size_t *n, struct fc_err *err)
 {
@@ -264,20 +276,16 @@ int pg_incident_search(struct store *s, const struct incident_query *q, struct a
     else
         pg_param_text(&p, NULL);
     pg_param_int(&p, (int64_t)q->offset);
-    rc = pg_exec(
-        c, PG_INCIDENT_SEARCH,
-        "SELECT " INCIDENT_COLS " FROM incident WHERE ($2::bigint IS NULL OR org_id = $2::bigint)"
-        " AND ($3::text IS NULL OR status = $3::text)"
-        " AND ($4::text IS NULL OR category = $4::text)"
-        " AND ($5::text IS NULL OR incident_type = $5::text)"
-        " AND ($6::text IS NULL OR lsoa_code = $6::text)"
-        " AND ($7::text IS NULL OR location_key = $7::text)"
-        " AND ($8::bigint IS NULL OR created_at >= $8::bigint)"
-        " AND ($9::bigint IS NULL OR created_at < $9::bigint)"
-        " AND ($1::bigint IS NULL OR id IN (SELECT incident_id FROM incident_person"
-        "      WHERE person_id = $1::bigint))"
-        " ORDER BY created_at DESC, id DESC LIMIT $10::bigint OFFSET $11::bigint",
-        &p, "incident search", &r, err);
+    if (q->person_id != 0)
+        rc = pg_exec(c, PG_INCIDENT_SEARCH_PERSON,
+                     "SELECT " INCIDENT_COLS " FROM incident WHERE id IN (SELECT incident_id"
+                     " FROM incident_person WHERE person_id = $1::bigint) AND " INCIDENT_FILTERS,
+                     &p, "incident search", &r, err);
+    else
+        rc = pg_exec(c, PG_INCIDENT_SEARCH,
+                     "SELECT " INCIDENT_COLS
+                     " FROM incident WHERE $1::bigint IS NULL AND " INCIDENT_FILTERS,
+                     &p, "incident search", &r, err);
     if (rc != FC_OK)
         goto out;
     int rows = PQntuples(r);

@@ -1,8 +1,7 @@
 /*
  * store/sqlite/sqlite_cases.c: partnership cases on SQLite (migration 0004).
  *
- * DESIGN: statements are prepared per call and finalized before return; case traffic is
- * a few writes per minute, so the statement cache is kept for the hot call path. Optional
+ * DESIGN: statements come from sqlite_prep_cached and are given back before return. Optional
  * filters are written as "(?n IS NULL OR col = ?n)" so each query is one fixed statement.
  * Ids and times of 0 are stored as NULL.
  */
@@ -77,7 +76,7 @@ static int read_rows(sqlite3 *db, sqlite3_stmt *st, struct arena *a, size_t size
     }
     if (status == FC_OK && rc != SQLITE_DONE)
         status = sqlite_status(db, rc, what, err);
-    sqlite3_finalize(st);
+    sqlite_stmt_done(st);
     *out = r.items;
     *n = status == FC_OK ? r.n : 0;
     return status;
@@ -95,7 +94,7 @@ static int read_one(sqlite3 *db, sqlite3_stmt *st, struct arena *a, row_reader r
         status = err_set(err, FC_ENOTFOUND, "id", "%s: not found", what);
     else
         status = sqlite_status(db, rc, what, err);
-    sqlite3_finalize(st);
+    sqlite_stmt_done(st);
     return status;
 }
 
@@ -139,7 +138,7 @@ static int case_insert_rows(struct store *s, const struct asb_case *c, fc_id_t *
 {
     sqlite3 *db;
     sqlite3_stmt *st = NULL;
-    int rc = sqlite_prep_once(
+    int rc = sqlite_prep_cached(
         s,
         "INSERT INTO asb_case (ref, title, lead_org_id, lead_user_id, status, origin, "
         "origin_id, risk_level, area_code, area_name, sharing_basis, "
@@ -175,10 +174,10 @@ static int case_insert_rows(struct store *s, const struct asb_case *c, fc_id_t *
         return rc;
     fc_id_t id = sqlite3_last_insert_rowid(db);
     if (c->ref == NULL) {
-        rc = sqlite_prep_once(s,
-                              "UPDATE asb_case SET ref = printf('CASE-%s-%06d', "
-                              "strftime('%Y', opened_at, 'unixepoch'), id) WHERE id = ?1",
-                              &db, &st, err);
+        rc = sqlite_prep_cached(s,
+                                "UPDATE asb_case SET ref = printf('CASE-%s-%06d', "
+                                "strftime('%Y', opened_at, 'unixepoch'), id) WHERE id = ?1",
+                                &db, &st, err);
         if (rc != FC_OK)
             return rc;
         sqlite3_bind_int64(st, 1, id);
@@ -208,8 +207,8 @@ int sqlite_case_get(struct store *s, fc_id_t id, struct arena *a, struct asb_cas
 {
     sqlite3 *db;
     sqlite3_stmt *st = NULL;
-    int rc =
-        sqlite_prep_once(s, "SELECT " CASE_COLS " FROM asb_case c WHERE c.id = ?1", &db, &st, err);
+    int rc = sqlite_prep_cached(s, "SELECT " CASE_COLS " FROM asb_case c WHERE c.id = ?1", &db, &st,
+                                err);
     if (rc != FC_OK)
         return rc;
     sqlite3_bind_int64(st, 1, id);
@@ -220,7 +219,7 @@ int sqlite_case_update(struct store *s, const struct asb_case *c, struct fc_err 
 {
     sqlite3 *db;
     sqlite3_stmt *st = NULL;
-    int rc = sqlite_prep_once(
+    int rc = sqlite_prep_cached(
         s,
         "UPDATE asb_case SET title = ?2, lead_org_id = ?3, lead_user_id = ?4, "
         "status = ?5, risk_level = ?6, area_code = ?7, area_name = ?8, "
@@ -254,7 +253,7 @@ int sqlite_case_search(struct store *s, const struct case_query *q, struct arena
 {
     sqlite3 *db;
     sqlite3_stmt *st = NULL;
-    int rc = sqlite_prep_once(
+    int rc = sqlite_prep_cached(
         s,
         "SELECT " CASE_COLS " FROM asb_case c WHERE (?1 IS NULL OR c.lead_user_id = ?1) "
         "AND (?2 IS NULL OR c.lead_org_id = ?2 OR EXISTS (SELECT 1 FROM case_share sh "
@@ -291,10 +290,11 @@ int sqlite_case_ids_involving(struct store *s, fc_id_t person_id, fc_id_t incide
 {
     sqlite3 *db;
     sqlite3_stmt *st = NULL;
-    int rc = sqlite_prep_once(s,
-                              "SELECT case_id FROM case_party WHERE person_id = ?1 UNION "
-                              "SELECT case_id FROM case_incident WHERE incident_id = ?2 ORDER BY 1",
-                              &db, &st, err);
+    int rc =
+        sqlite_prep_cached(s,
+                           "SELECT case_id FROM case_party WHERE person_id = ?1 UNION "
+                           "SELECT case_id FROM case_incident WHERE incident_id = ?2 ORDER BY 1",
+                           &db, &st, err);
     if (rc != FC_OK)
         return rc;
     sqlite3_bind_int64(st, 1, person_id);
@@ -309,11 +309,11 @@ int sqlite_case_share_insert(struct store *s, const struct case_share *sh, fc_id
 {
     sqlite3 *db;
     sqlite3_stmt *st = NULL;
-    int rc =
-        sqlite_prep_once(s,
-                         "INSERT INTO case_share (case_id, org_id, level, granted_by, granted_at, "
-                         "expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                         &db, &st, err);
+    int rc = sqlite_prep_cached(
+        s,
+        "INSERT INTO case_share (case_id, org_id, level, granted_by, granted_at, "
+        "expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        &db, &st, err);
     if (rc != FC_OK)
         return rc;
     sqlite3_bind_int64(st, 1, sh->case_id);
@@ -333,10 +333,10 @@ int sqlite_case_share_revoke(struct store *s, fc_id_t share_id, fc_id_t by, fc_t
 {
     sqlite3 *db;
     sqlite3_stmt *st = NULL;
-    int rc = sqlite_prep_once(s,
-                              "UPDATE case_share SET revoked_at = ?2, revoked_by = ?3 "
-                              "WHERE id = ?1 AND revoked_at IS NULL",
-                              &db, &st, err);
+    int rc = sqlite_prep_cached(s,
+                                "UPDATE case_share SET revoked_at = ?2, revoked_by = ?3 "
+                                "WHERE id = ?1 AND revoked_at IS NULL",
+                                &db, &st, err);
     if (rc != FC_OK)
         return rc;
     sqlite3_bind_int64(st, 1, share_id);
@@ -365,10 +365,10 @@ int sqlite_case_share_list(struct store *s, fc_id_t case_id, struct arena *a,
     sqlite3 *db;
     sqlite3_stmt *st = NULL;
     int rc =
-        sqlite_prep_once(s,
-                         "SELECT id, case_id, org_id, level, granted_by, granted_at, expires_at, "
-                         "revoked_at, revoked_by FROM case_share WHERE case_id = ?1 ORDER BY id",
-                         &db, &st, err);
+        sqlite_prep_cached(s,
+                           "SELECT id, case_id, org_id, level, granted_by, granted_at, expires_at, "
+                           "revoked_at, revoked_by FROM case_share WHERE case_id = ?1 ORDER BY id",
+                           &db, &st, err);
     if (rc != FC_OK)
         return rc;
     sqlite3_bind_int64(st, 1, case_id);
@@ -383,10 +383,10 @@ int sqlite_case_party_insert(struct store *s, const struct case_party *p, fc_id_
     sqlite3 *db;
     sqlite3_stmt *st = NULL;
     int rc =
-        sqlite_prep_once(s,
-                         "INSERT INTO case_party (case_id, person_id, role, match_probability, "
-                         "added_by, added_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                         &db, &st, err);
+        sqlite_prep_cached(s,
+                           "INSERT INTO case_party (case_id, person_id, role, match_probability, "
+                           "added_by, added_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                           &db, &st, err);
     if (rc != FC_OK)
         return rc;
     sqlite3_bind_int64(st, 1, p->case_id);
@@ -418,7 +418,7 @@ int sqlite_case_party_list(struct store *s, fc_id_t case_id, struct arena *a,
 {
     sqlite3 *db;
     sqlite3_stmt *st = NULL;
-    int rc = sqlite_prep_once(
+    int rc = sqlite_prep_cached(
         s,
         "SELECT id, case_id, person_id, role, match_probability, added_by, added_at "
         "FROM case_party WHERE case_id = ?1 ORDER BY id",
@@ -435,10 +435,10 @@ int sqlite_case_incident_link(struct store *s, fc_id_t case_id, fc_id_t incident
     sqlite3 *db;
     sqlite3_stmt *st = NULL;
     int rc =
-        sqlite_prep_once(s,
-                         "INSERT INTO case_incident (case_id, incident_id, linked_by, linked_at) "
-                         "VALUES (?1, ?2, ?3, ?4)",
-                         &db, &st, err);
+        sqlite_prep_cached(s,
+                           "INSERT INTO case_incident (case_id, incident_id, linked_by, linked_at) "
+                           "VALUES (?1, ?2, ?3, ?4)",
+                           &db, &st, err);
     if (rc != FC_OK)
         return rc;
     sqlite3_bind_int64(st, 1, case_id);
@@ -453,10 +453,10 @@ int sqlite_case_incident_list(struct store *s, fc_id_t case_id, struct arena *a,
 {
     sqlite3 *db;
     sqlite3_stmt *st = NULL;
-    int rc = sqlite_prep_once(s,
-                              "SELECT incident_id FROM case_incident WHERE case_id = ?1 "
-                              "ORDER BY linked_at, incident_id",
-                              &db, &st, err);
+    int rc = sqlite_prep_cached(s,
+                                "SELECT incident_id FROM case_incident WHERE case_id = ?1 "
+                                "ORDER BY linked_at, incident_id",
+                                &db, &st, err);
     if (rc != FC_OK)
         return rc;
     sqlite3_bind_int64(st, 1, case_id);
@@ -468,10 +468,11 @@ int sqlite_case_location_insert(struct store *s, const struct case_location *l, 
 {
     sqlite3 *db;
     sqlite3_stmt *st = NULL;
-    int rc = sqlite_prep_once(s,
-                              "INSERT INTO case_location (case_id, raw, postcode, uprn, lat, lon, "
-                              "added_by, added_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                              &db, &st, err);
+    int rc =
+        sqlite_prep_cached(s,
+                           "INSERT INTO case_location (case_id, raw, postcode, uprn, lat, lon, "
+                           "added_by, added_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                           &db, &st, err);
     if (rc != FC_OK)
         return rc;
     sqlite3_bind_int64(st, 1, l->case_id);
@@ -508,10 +509,10 @@ int sqlite_case_location_list(struct store *s, fc_id_t case_id, struct arena *a,
     sqlite3 *db;
     sqlite3_stmt *st = NULL;
     int rc =
-        sqlite_prep_once(s,
-                         "SELECT id, case_id, raw, postcode, uprn, lat, lon, added_by, added_at "
-                         "FROM case_location WHERE case_id = ?1 ORDER BY id",
-                         &db, &st, err);
+        sqlite_prep_cached(s,
+                           "SELECT id, case_id, raw, postcode, uprn, lat, lon, added_by, added_at "
+                           "FROM case_location WHERE case_id = ?1 ORDER BY id",
+                           &db, &st, err);
     if (rc != FC_OK)
         return rc;
     sqlite3_bind_int64(st, 1, case_id);
@@ -551,12 +552,12 @@ int sqlite_case_action_insert(struct store *s, const struct case_action *ac, fc_
     sqlite3 *db;
     sqlite3_stmt *st = NULL;
     int rc =
-        sqlite_prep_once(s,
-                         "INSERT INTO case_action (case_id, intervention, title, owner_user_id, "
-                         "owner_org_id, subject_person_id, due_at, status, outcome, created_by, "
-                         "created_at, updated_at, completed_at) "
-                         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11, ?12)",
-                         &db, &st, err);
+        sqlite_prep_cached(s,
+                           "INSERT INTO case_action (case_id, intervention, title, owner_user_id, "
+                           "owner_org_id, subject_person_id, due_at, status, outcome, created_by, "
+                           "created_at, updated_at, completed_at) "
+                           "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11, ?12)",
+                           &db, &st, err);
     if (rc != FC_OK)
         return rc;
     sqlite3_bind_int64(st, 1, ac->case_id);
@@ -582,8 +583,8 @@ int sqlite_case_action_get(struct store *s, fc_id_t id, struct arena *a, struct 
 {
     sqlite3 *db;
     sqlite3_stmt *st = NULL;
-    int rc = sqlite_prep_once(s, "SELECT " ACTION_COLS " FROM case_action x WHERE x.id = ?1", &db,
-                              &st, err);
+    int rc = sqlite_prep_cached(s, "SELECT " ACTION_COLS " FROM case_action x WHERE x.id = ?1", &db,
+                                &st, err);
     if (rc != FC_OK)
         return rc;
     sqlite3_bind_int64(st, 1, id);
@@ -595,11 +596,11 @@ int sqlite_case_action_update(struct store *s, const struct case_action *ac, str
     sqlite3 *db;
     sqlite3_stmt *st = NULL;
     int rc =
-        sqlite_prep_once(s,
-                         "UPDATE case_action SET status = ?2, outcome = ?3, owner_user_id = ?4, "
-                         "owner_org_id = ?5, due_at = ?6, updated_at = ?7, completed_at = ?8 "
-                         "WHERE id = ?1",
-                         &db, &st, err);
+        sqlite_prep_cached(s,
+                           "UPDATE case_action SET status = ?2, outcome = ?3, owner_user_id = ?4, "
+                           "owner_org_id = ?5, due_at = ?6, updated_at = ?7, completed_at = ?8 "
+                           "WHERE id = ?1",
+                           &db, &st, err);
     if (rc != FC_OK)
         return rc;
     sqlite3_bind_int64(st, 1, ac->id);
@@ -618,7 +619,7 @@ int sqlite_case_action_search(struct store *s, const struct case_action_query *q
 {
     sqlite3 *db;
     sqlite3_stmt *st = NULL;
-    int rc = sqlite_prep_once(
+    int rc = sqlite_prep_cached(
         s,
         "SELECT " ACTION_COLS " FROM case_action x JOIN asb_case c ON c.id = x.case_id "
         "WHERE (?1 IS NULL OR x.case_id = ?1) AND (?2 IS NULL OR x.owner_user_id = ?2) "
@@ -648,10 +649,10 @@ int sqlite_case_review_insert(struct store *s, const struct case_review *r, fc_i
     sqlite3 *db;
     sqlite3_stmt *st = NULL;
     int rc =
-        sqlite_prep_once(s,
-                         "INSERT INTO case_review (case_id, due_at, held_at, held_by, summary, "
-                         "next_due_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                         &db, &st, err);
+        sqlite_prep_cached(s,
+                           "INSERT INTO case_review (case_id, due_at, held_at, held_by, summary, "
+                           "next_due_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                           &db, &st, err);
     if (rc != FC_OK)
         return rc;
     sqlite3_bind_int64(st, 1, r->case_id);
@@ -683,10 +684,11 @@ int sqlite_case_review_list(struct store *s, fc_id_t case_id, struct arena *a,
 {
     sqlite3 *db;
     sqlite3_stmt *st = NULL;
-    int rc = sqlite_prep_once(s,
-                              "SELECT id, case_id, due_at, held_at, held_by, summary, next_due_at "
-                              "FROM case_review WHERE case_id = ?1 ORDER BY held_at, id",
-                              &db, &st, err);
+    int rc =
+        sqlite_prep_cached(s,
+                           "SELECT id, case_id, due_at, held_at, held_by, summary, next_due_at "
+                           "FROM case_review WHERE case_id = ?1 ORDER BY held_at, id",
+                           &db, &st, err);
     if (rc != FC_OK)
         return rc;
     sqlite3_bind_int64(st, 1, case_id);
@@ -698,7 +700,7 @@ int sqlite_case_escalation_insert(struct store *s, const struct case_escalation 
 {
     sqlite3 *db;
     sqlite3_stmt *st = NULL;
-    int rc = sqlite_prep_once(
+    int rc = sqlite_prep_cached(
         s,
         "INSERT INTO case_escalation (case_id, due_at, escalated_to, escalated_at) "
         "VALUES (?1, ?2, ?3, ?4)",
@@ -717,15 +719,15 @@ int sqlite_case_escalation_last(struct store *s, fc_id_t case_id, fc_time_t *out
 {
     sqlite3 *db;
     sqlite3_stmt *st = NULL;
-    int rc = sqlite_prep_once(s, "SELECT max(due_at) FROM case_escalation WHERE case_id = ?1", &db,
-                              &st, err);
+    int rc = sqlite_prep_cached(s, "SELECT max(due_at) FROM case_escalation WHERE case_id = ?1",
+                                &db, &st, err);
     if (rc != FC_OK)
         return rc;
     sqlite3_bind_int64(st, 1, case_id);
     rc = sqlite3_step(st);
     *out = rc == SQLITE_ROW ? sqlite_col_id(st, 0) : 0;
     int status = rc == SQLITE_ROW ? FC_OK : sqlite_status(db, rc, "last escalation", err);
-    sqlite3_finalize(st);
+    sqlite_stmt_done(st);
     return status;
 }
 
@@ -736,11 +738,11 @@ int sqlite_case_entry_append(struct store *s, const struct case_entry *e, fc_id_
 {
     sqlite3 *db;
     sqlite3_stmt *st = NULL;
-    int rc =
-        sqlite_prep_once(s,
-                         "INSERT INTO case_entry (case_id, at, actor_user_id, actor_org_id, kind, "
-                         "summary, body, is_police_only) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                         &db, &st, err);
+    int rc = sqlite_prep_cached(
+        s,
+        "INSERT INTO case_entry (case_id, at, actor_user_id, actor_org_id, kind, "
+        "summary, body, is_police_only) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        &db, &st, err);
     if (rc != FC_OK)
         return rc;
     sqlite3_bind_int64(st, 1, e->case_id);
@@ -776,7 +778,7 @@ int sqlite_case_entry_list(struct store *s, fc_id_t case_id, const char *kind, s
 {
     sqlite3 *db;
     sqlite3_stmt *st = NULL;
-    int rc = sqlite_prep_once(
+    int rc = sqlite_prep_cached(
         s,
         "SELECT id, case_id, at, actor_user_id, actor_org_id, kind, summary, body, "
         "is_police_only FROM case_entry WHERE case_id = ?1 "
@@ -826,7 +828,7 @@ int sqlite_flag_review_insert(struct store *s, const struct flag_review *r, fc_i
 {
     sqlite3 *db;
     sqlite3_stmt *st = NULL;
-    int rc = sqlite_prep_once(
+    int rc = sqlite_prep_cached(
         s,
         "INSERT INTO flag_review (org_id, submitted_by, external_ref, agency, kind, "
         "reason, flagged_at, review_date, sharing_basis, raw_details, candidates, "
@@ -860,8 +862,8 @@ int sqlite_flag_review_get(struct store *s, fc_id_t id, struct arena *a, struct 
 {
     sqlite3 *db;
     sqlite3_stmt *st = NULL;
-    int rc = sqlite_prep_once(s, "SELECT " FLAG_REVIEW_COLS " FROM flag_review WHERE id = ?1", &db,
-                              &st, err);
+    int rc = sqlite_prep_cached(s, "SELECT " FLAG_REVIEW_COLS " FROM flag_review WHERE id = ?1",
+                                &db, &st, err);
     if (rc != FC_OK)
         return rc;
     sqlite3_bind_int64(st, 1, id);
@@ -873,11 +875,11 @@ int sqlite_flag_review_list(struct store *s, fc_id_t org_id, const char *status,
 {
     sqlite3 *db;
     sqlite3_stmt *st = NULL;
-    int rc = sqlite_prep_once(s,
-                              "SELECT " FLAG_REVIEW_COLS
-                              " FROM flag_review WHERE (?1 IS NULL OR org_id = ?1) "
-                              "AND (?2 IS NULL OR status = ?2) ORDER BY created_at, id",
-                              &db, &st, err);
+    int rc = sqlite_prep_cached(s,
+                                "SELECT " FLAG_REVIEW_COLS
+                                " FROM flag_review WHERE (?1 IS NULL OR org_id = ?1) "
+                                "AND (?2 IS NULL OR status = ?2) ORDER BY created_at, id",
+                                &db, &st, err);
     if (rc != FC_OK)
         return rc;
     sqlite_bind_id(st, 1, org_id);
@@ -892,10 +894,10 @@ int sqlite_flag_review_decide(struct store *s, fc_id_t id, const char *status, f
     sqlite3 *db;
     sqlite3_stmt *st = NULL;
     int rc =
-        sqlite_prep_once(s,
-                         "UPDATE flag_review SET status = ?2, decided_by = ?3, decided_at = ?4, "
-                         "person_id = ?5, flag_id = ?6 WHERE id = ?1 AND status = 'pending'",
-                         &db, &st, err);
+        sqlite_prep_cached(s,
+                           "UPDATE flag_review SET status = ?2, decided_by = ?3, decided_at = ?4, "
+                           "person_id = ?5, flag_id = ?6 WHERE id = ?1 AND status = 'pending'",
+                           &db, &st, err);
     if (rc != FC_OK)
         return rc;
     sqlite3_bind_int64(st, 1, id);
@@ -912,7 +914,7 @@ int sqlite_case_survey_queue(struct store *s, fc_id_t case_id, fc_id_t incident_
 {
     sqlite3 *db;
     sqlite3_stmt *st = NULL;
-    int rc = sqlite_prep_once(
+    int rc = sqlite_prep_cached(
         s,
         "INSERT INTO survey_queue (incident_id, person_id, reason, status, queued_at, "
         "case_id) VALUES (?1, ?2, 'case_closed', 'queued', ?3, ?4) "

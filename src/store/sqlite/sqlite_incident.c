@@ -244,6 +244,17 @@ out:
     return rc;
 }
 
+/* What a search may filter on. A search for one person's incidents starts from that
+ * person, in a statement of its own: with "person IS NULL OR ..." the planner would walk
+ * every incident by time. */
+#define INCIDENT_FILTERS                                                                           \
+    "(?2 IS NULL OR org_id = ?2)"                                                                  \
+    " AND (?3 IS NULL OR status = ?3) AND (?4 IS NULL OR category = ?4)"                           \
+    " AND (?5 IS NULL OR incident_type = ?5) AND (?6 IS NULL OR lsoa_code = ?6)"                   \
+    " AND (?7 IS NULL OR location_key = ?7)"                                                       \
+    " AND (?8 IS NULL OR created_at >= ?8) AND (?9 IS NULL OR created_at < ?9)"                    \
+    " ORDER BY created_at DESC, id DESC LIMIT ?10 OFFSET ?11"
+
 int sqlite_incident_search(struct store *s, const struct incident_query *q, struct arena *a,
                            struct incident **out, size_t *n, struct fc_err *err)
 {
@@ -257,16 +268,16 @@ int sqlite_incident_search(struct store *s, const struct incident_query *q, stru
         rc = sqlite_read_begin(c, &own, err);
     if (rc != FC_OK)
         return rc;
-    rc = sqlite_stmt(
-        c, SLOT_INCIDENT_SEARCH,
-        "SELECT " INCIDENT_COLS " FROM incident WHERE (?2 IS NULL OR org_id = ?2)"
-        " AND (?3 IS NULL OR status = ?3) AND (?4 IS NULL OR category = ?4)"
-        " AND (?5 IS NULL OR incident_type = ?5) AND (?6 IS NULL OR lsoa_code = ?6)"
-        " AND (?7 IS NULL OR location_key = ?7)"
-        " AND (?8 IS NULL OR created_at >= ?8) AND (?9 IS NULL OR created_at < ?9)"
-        " AND (?1 IS NULL OR id IN (SELECT incident_id FROM incident_person WHERE person_id = ?1))"
-        " ORDER BY created_at DESC, id DESC LIMIT ?10 OFFSET ?11",
-        &st, err);
+    if (q->person_id != 0)
+        rc = sqlite_stmt(c, SLOT_INCIDENT_SEARCH_PERSON,
+                         "SELECT " INCIDENT_COLS " FROM incident WHERE id IN (SELECT incident_id"
+                         " FROM incident_person WHERE person_id = ?1) AND " INCIDENT_FILTERS,
+                         &st, err);
+    else
+        rc = sqlite_stmt(c, SLOT_INCIDENT_SEARCH,
+                         "SELECT " INCIDENT_COLS
+                         " FROM incident WHERE ?1 IS NULL AND " INCIDENT_FILTERS,
+                         &st, err);
     if (rc != FC_OK)
         goto out;
     sqlite_bind_id(st, 1, q->person_id);

@@ -1,9 +1,9 @@
 /*
  * store/sqlite/sqlite_intake.c: call-handling records in SQLite (migration 0003).
  *
- * Statements are prepared per call (these paths run a few times per contact, not per
- * lookup), bound by position, and rows are copied into the caller's arena. Lists grow in
- * a malloc'd vector and are copied into the arena once complete.
+ * Statements come from sqlite_prep_cached (some run on every lookup), are bound by
+ * position, and rows are copied into the caller's arena. Lists grow in a malloc'd vector
+ * and are copied into the arena once complete.
  */
 #include "store/sqlite/sqlite_intake.h"
 
@@ -84,13 +84,13 @@ static int read_rows(sqlite3 *db, sqlite3_stmt *st, size_t elem, row_fn row, str
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         void *p = vec_push(&v);
         if (p == NULL) {
-            sqlite3_finalize(st);
+            sqlite_stmt_done(st);
             free(v.items);
             return err_set(err, FC_ENOMEM, "", "out of memory reading rows");
         }
         row(a, st, p);
     }
-    sqlite3_finalize(st);
+    sqlite_stmt_done(st);
     if (rc != SQLITE_DONE) {
         free(v.items);
         return sqlite_status(db, rc, what, err);
@@ -104,10 +104,10 @@ static int read_one(sqlite3 *db, sqlite3_stmt *st, row_fn row, struct arena *a, 
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
         row(a, st, out);
-        sqlite3_finalize(st);
+        sqlite_stmt_done(st);
         return FC_OK;
     }
-    sqlite3_finalize(st);
+    sqlite_stmt_done(st);
     if (rc == SQLITE_DONE)
         return err_set(err, FC_ENOTFOUND, "id", "%s: not found", what);
     return sqlite_status(db, rc, what, err);
@@ -127,11 +127,11 @@ int sqlite_team_area_replace(struct store *s, const char *version, const char *c
         rc = sqlite_tx_begin(c, err);
     if (rc != FC_OK)
         return rc;
-    rc = sqlite_prep_once(s, "DELETE FROM team_area", &db, &st, err);
+    rc = sqlite_prep_cached(s, "DELETE FROM team_area", &db, &st, err);
     if (rc == FC_OK)
         rc = sqlite_finish(db, st, "team_area replace", err);
     for (size_t i = 0; rc == FC_OK && i < n; i++) {
-        rc = sqlite_prep_once(
+        rc = sqlite_prep_cached(
             s,
             "INSERT INTO team (id, name, district) VALUES (?1, ?2, ?3) "
             "ON CONFLICT (id) DO UPDATE SET name = excluded.name, district = excluded.district",
@@ -144,7 +144,7 @@ int sqlite_team_area_replace(struct store *s, const char *version, const char *c
         rc = sqlite_finish(db, st, "team upsert", err);
         if (rc != FC_OK)
             break;
-        rc = sqlite_prep_once(
+        rc = sqlite_prep_cached(
             s, "INSERT INTO team_area (lsoa_code, team_id, version) VALUES (?1, ?2, ?3)", &db, &st,
             err);
         if (rc != FC_OK)
@@ -191,7 +191,7 @@ int sqlite_risk_assessment_insert(struct store *s, const struct risk_assessment_
 {
     sqlite3 *db;
     sqlite3_stmt *st = NULL;
-    int rc = sqlite_prep_once(
+    int rc = sqlite_prep_cached(
         s,
         "INSERT INTO risk_assessment (incident_id, person_id, contact_id, version, "
         "stage, answers, score, escalations, outcome, scored_level, final_level, "
@@ -225,11 +225,15 @@ int sqlite_risk_assessment_list(struct store *s, fc_id_t incident_id, fc_id_t pe
 {
     sqlite3 *db;
     sqlite3_stmt *st = NULL;
-    int rc = sqlite_prep_once(s,
-                              "SELECT " RISK_COLS
-                              " FROM risk_assessment WHERE (?1 IS NULL OR incident_id = ?1) "
-                              "AND (?2 IS NULL OR person_id = ?2) ORDER BY id",
-                              &db, &st, err);
+    /* one statement per way in, each on its own index */
+    const char *sql =
+        person_id != 0     ? "SELECT " RISK_COLS " FROM risk_assessment WHERE person_id = ?2 "
+                             "AND (?1 IS NULL OR incident_id = ?1) ORDER BY id"
+        : incident_id != 0 ? "SELECT " RISK_COLS " FROM risk_assessment WHERE incident_id = ?1 "
+                             "AND ?2 IS NULL ORDER BY id"
+                           : "SELECT " RISK_COLS " FROM risk_assessment WHERE ?1 IS NULL "
+                             "AND ?2 IS NULL ORDER BY id";
+    int rc = sqlite_prep_cached(s, sql, &db, &st, err);
     if (rc != FC_OK)
         return rc;
     sqlite_bind_id(st, 1, incident_id);
@@ -260,7 +264,7 @@ int sqlite_grade_insert(struct store *s, const struct grade_rec *g, fc_id_t *out
 {
     sqlite3 *db;
     sqlite3_stmt *st = NULL;
-    int rc = sqlite_prep_once(
+    int rc = sqlite_prep_cached(
         s,
         "INSERT INTO incident_grade (incident_id, version, suggested, floor, grade, "
         "reason, is_override, user_id, graded_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
@@ -284,7 +288,7 @@ int sqlite_grade_list(struct store *s, fc_id_t incident_id, struct arena *a, str
 {
     sqlite3 *db;
     sqlite3_stmt *st = NULL;
-    int rc = sqlite_prep_once(
+    int rc = sqlite_prep_cached(
         s,
         "SELECT id, incident_id, version, suggested, floor, grade, reason, is_override, "
         "user_id, graded_at FROM incident_grade WHERE incident_id = ?1 ORDER BY id",
@@ -328,7 +332,7 @@ int sqlite_contact_labels_insert(struct store *s, const struct contact_labels_re
 {
     sqlite3 *db;
     sqlite3_stmt *st = NULL;
-    int rc = sqlite_prep_once(
+    int rc = sqlite_prep_cached(
         s,
         "INSERT INTO contact_labels (contact_id, version, prior_calls_12m, "
         "prior_calls_ever, is_repeat_victim, is_persistent, is_high_volume, "
@@ -368,15 +372,15 @@ int sqlite_contact_labels_get(struct store *s, fc_id_t contact_id, struct arena 
 {
     sqlite3 *db;
     sqlite3_stmt *st = NULL;
-    int rc =
-        sqlite_prep_once(s,
-                         "SELECT contact_id, version, prior_calls_12m, prior_calls_ever, "
-                         "is_repeat_victim, is_persistent, is_high_volume, victim_incidents_12m, "
-                         "location_incidents_12m, is_repeat_location, suspect_incidents_max, "
-                         "is_repeat_perpetrator, flags_in_force, is_vulnerable, vulnerable_basis, "
-                         "flags_shown, trigger_count, trigger_prompted, trigger_eligible, shown_at "
-                         "FROM contact_labels WHERE contact_id = ?1",
-                         &db, &st, err);
+    int rc = sqlite_prep_cached(
+        s,
+        "SELECT contact_id, version, prior_calls_12m, prior_calls_ever, "
+        "is_repeat_victim, is_persistent, is_high_volume, victim_incidents_12m, "
+        "location_incidents_12m, is_repeat_location, suspect_incidents_max, "
+        "is_repeat_perpetrator, flags_in_force, is_vulnerable, vulnerable_basis, "
+        "flags_shown, trigger_count, trigger_prompted, trigger_eligible, shown_at "
+        "FROM contact_labels WHERE contact_id = ?1",
+        &db, &st, err);
     if (rc != FC_OK)
         return rc;
     sqlite3_bind_int64(st, 1, contact_id);
@@ -414,12 +418,12 @@ int sqlite_task_insert(struct store *s, const struct task_rec *t, fc_id_t *out, 
 {
     sqlite3 *db;
     sqlite3_stmt *st = NULL;
-    int rc =
-        sqlite_prep_once(s,
-                         "INSERT INTO task (incident_id, case_id, contact_id, kind, rank, team_id, "
-                         "assignee_user_id, reason, status, due_at, created_at) "
-                         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'open', ?9, ?10)",
-                         &db, &st, err);
+    int rc = sqlite_prep_cached(
+        s,
+        "INSERT INTO task (incident_id, case_id, contact_id, kind, rank, team_id, "
+        "assignee_user_id, reason, status, due_at, created_at) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'open', ?9, ?10)",
+        &db, &st, err);
     if (rc != FC_OK)
         return rc;
     sqlite_bind_id(st, 1, t->incident_id);
@@ -440,7 +444,7 @@ int sqlite_task_get(struct store *s, fc_id_t id, struct arena *a, struct task_re
 {
     sqlite3 *db;
     sqlite3_stmt *st = NULL;
-    int rc = sqlite_prep_once(s, "SELECT " TASK_COLS " FROM task WHERE id = ?1", &db, &st, err);
+    int rc = sqlite_prep_cached(s, "SELECT " TASK_COLS " FROM task WHERE id = ?1", &db, &st, err);
     if (rc != FC_OK)
         return rc;
     sqlite3_bind_int64(st, 1, id);
@@ -453,11 +457,11 @@ int sqlite_task_search(struct store *s, const struct task_query *q, struct arena
     sqlite3 *db;
     sqlite3_stmt *st = NULL;
     int rc =
-        sqlite_prep_once(s,
-                         "SELECT " TASK_COLS " FROM task WHERE (?1 IS NULL OR team_id = ?1) "
-                         "AND (?2 IS NULL OR status = ?2) AND (?3 IS NULL OR incident_id = ?3) "
-                         "AND (?4 IS NULL OR due_at < ?4) ORDER BY due_at, id LIMIT ?5 OFFSET ?6",
-                         &db, &st, err);
+        sqlite_prep_cached(s,
+                           "SELECT " TASK_COLS " FROM task WHERE (?1 IS NULL OR team_id = ?1) "
+                           "AND (?2 IS NULL OR status = ?2) AND (?3 IS NULL OR incident_id = ?3) "
+                           "AND (?4 IS NULL OR due_at < ?4) ORDER BY due_at, id LIMIT ?5 OFFSET ?6",
+                           &db, &st, err);
     if (rc != FC_OK)
         return rc;
     sqlite_bind_text_copy(st, 1, q->team_id);
@@ -474,7 +478,7 @@ int sqlite_task_close(struct store *s, fc_id_t id, const char *status, fc_id_t b
 {
     sqlite3 *db;
     sqlite3_stmt *st = NULL;
-    int rc = sqlite_prep_once(
+    int rc = sqlite_prep_cached(
         s,
         "UPDATE task SET status = ?2, completed_at = ?3, completed_by = ?4, outcome = ?5 "
         "WHERE id = ?1 AND status = 'open'",
@@ -496,7 +500,7 @@ int sqlite_task_set_escalated(struct store *s, fc_id_t id, fc_time_t at, struct 
 {
     sqlite3 *db;
     sqlite3_stmt *st = NULL;
-    int rc = sqlite_prep_once(
+    int rc = sqlite_prep_cached(
         s, "UPDATE task SET escalated_at = ?2 WHERE id = ?1 AND escalated_at IS NULL", &db, &st,
         err);
     if (rc != FC_OK)
@@ -557,7 +561,7 @@ int sqlite_trigger_insert(struct store *s, const struct community_trigger_rec *t
         rc = sqlite_tx_begin(c, err);
     if (rc != FC_OK)
         return rc;
-    rc = sqlite_prep_once(
+    rc = sqlite_prep_cached(
         s,
         "INSERT INTO community_trigger (version, applicant_person_id, incident_id, "
         "contact_id, problem_key, channel, is_third_party, has_victim_consent, status, "
@@ -585,7 +589,7 @@ int sqlite_trigger_insert(struct store *s, const struct community_trigger_rec *t
     sqlite_bind_id(st, 16, t->created_by);
     rc = insert_returning_id(db, st, "community_trigger insert", &id, err);
     for (size_t i = 0; rc == FC_OK && i < t->n_steps; i++) {
-        rc = sqlite_prep_once(
+        rc = sqlite_prep_cached(
             s,
             "INSERT INTO community_trigger_step (trigger_id, step, seq, due_at, done_at, "
             "done_by, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -613,11 +617,11 @@ static int trigger_steps_read(struct store *s, struct arena *a, struct community
 {
     sqlite3 *db;
     sqlite3_stmt *st = NULL;
-    int rc =
-        sqlite_prep_once(s,
-                         "SELECT step, due_at, done_at, done_by, note FROM community_trigger_step "
-                         "WHERE trigger_id = ?1 ORDER BY seq",
-                         &db, &st, err);
+    int rc = sqlite_prep_cached(
+        s,
+        "SELECT step, due_at, done_at, done_by, note FROM community_trigger_step "
+        "WHERE trigger_id = ?1 ORDER BY seq",
+        &db, &st, err);
     if (rc != FC_OK)
         return rc;
     sqlite3_bind_int64(st, 1, t->id);
@@ -631,8 +635,8 @@ int sqlite_trigger_get(struct store *s, fc_id_t id, struct arena *a,
     sqlite3 *db;
     sqlite3_stmt *st = NULL;
     memset(out, 0, sizeof(*out));
-    int rc = sqlite_prep_once(s, "SELECT " TRIGGER_COLS " FROM community_trigger WHERE id = ?1",
-                              &db, &st, err);
+    int rc = sqlite_prep_cached(s, "SELECT " TRIGGER_COLS " FROM community_trigger WHERE id = ?1",
+                                &db, &st, err);
     if (rc != FC_OK)
         return rc;
     sqlite3_bind_int64(st, 1, id);
@@ -648,11 +652,11 @@ int sqlite_trigger_list_for_person(struct store *s, fc_id_t person_id, struct ar
 {
     sqlite3 *db;
     sqlite3_stmt *st = NULL;
-    int rc = sqlite_prep_once(s,
-                              "SELECT " TRIGGER_COLS
-                              " FROM community_trigger WHERE applicant_person_id = ?1 "
-                              "ORDER BY applied_at DESC, id DESC",
-                              &db, &st, err);
+    int rc = sqlite_prep_cached(s,
+                                "SELECT " TRIGGER_COLS
+                                " FROM community_trigger WHERE applicant_person_id = ?1 "
+                                "ORDER BY applied_at DESC, id DESC",
+                                &db, &st, err);
     if (rc != FC_OK)
         return rc;
     sqlite3_bind_int64(st, 1, person_id);
@@ -668,7 +672,7 @@ int sqlite_trigger_set_status(struct store *s, fc_id_t id, const char *status,
 {
     sqlite3 *db;
     sqlite3_stmt *st = NULL;
-    int rc = sqlite_prep_once(
+    int rc = sqlite_prep_cached(
         s,
         "UPDATE community_trigger SET status = ?2, "
         "decision_reason = coalesce(?3, decision_reason), outcome = coalesce(?4, outcome) "
@@ -689,11 +693,11 @@ int sqlite_trigger_step_set(struct store *s, fc_id_t trigger_id, const char *ste
 {
     sqlite3 *db;
     sqlite3_stmt *st = NULL;
-    int rc = sqlite_prep_once(s,
-                              "UPDATE community_trigger_step SET due_at = coalesce(?3, due_at), "
-                              "done_at = coalesce(?4, done_at), done_by = coalesce(?5, done_by), "
-                              "note = coalesce(?6, note) WHERE trigger_id = ?1 AND step = ?2",
-                              &db, &st, err);
+    int rc = sqlite_prep_cached(s,
+                                "UPDATE community_trigger_step SET due_at = coalesce(?3, due_at), "
+                                "done_at = coalesce(?4, done_at), done_by = coalesce(?5, done_by), "
+                                "note = coalesce(?6, note) WHERE trigger_id = ?1 AND step = ?2",
+                                &db, &st, err);
     if (rc != FC_OK)
         return rc;
     sqlite3_bind_int64(st, 1, trigger_id);
@@ -731,7 +735,7 @@ int sqlite_update_plan_insert(struct store *s, const struct update_plan_rec *p, 
 {
     sqlite3 *db;
     sqlite3_stmt *st = NULL;
-    int rc = sqlite_prep_once(
+    int rc = sqlite_prep_cached(
         s,
         "INSERT INTO victim_update_plan (incident_id, person_id, version, frequency_wd, "
         "channel, is_enhanced, agreed_at, agreed_by, next_due_at) "
@@ -756,10 +760,11 @@ int sqlite_update_plan_current(struct store *s, fc_id_t incident_id, struct aren
 {
     sqlite3 *db;
     sqlite3_stmt *st = NULL;
-    int rc = sqlite_prep_once(s,
-                              "SELECT " PLAN_COLS " FROM victim_update_plan WHERE incident_id = ?1 "
-                              "ORDER BY id DESC LIMIT 1",
-                              &db, &st, err);
+    int rc =
+        sqlite_prep_cached(s,
+                           "SELECT " PLAN_COLS " FROM victim_update_plan WHERE incident_id = ?1 "
+                           "ORDER BY id DESC LIMIT 1",
+                           &db, &st, err);
     if (rc != FC_OK)
         return rc;
     sqlite3_bind_int64(st, 1, incident_id);
@@ -771,8 +776,8 @@ int sqlite_update_plan_set_next_due(struct store *s, fc_id_t plan_id, fc_time_t 
 {
     sqlite3 *db;
     sqlite3_stmt *st = NULL;
-    int rc = sqlite_prep_once(s, "UPDATE victim_update_plan SET next_due_at = ?2 WHERE id = ?1",
-                              &db, &st, err);
+    int rc = sqlite_prep_cached(s, "UPDATE victim_update_plan SET next_due_at = ?2 WHERE id = ?1",
+                                &db, &st, err);
     if (rc != FC_OK)
         return rc;
     sqlite3_bind_int64(st, 1, plan_id);
@@ -786,7 +791,7 @@ int sqlite_update_plan_due(struct store *s, fc_time_t before, struct arena *a,
     sqlite3 *db;
     sqlite3_stmt *st = NULL;
     /* only the plan in force for each incident */
-    int rc = sqlite_prep_once(
+    int rc = sqlite_prep_cached(
         s,
         "SELECT " PLAN_COLS " FROM victim_update_plan p WHERE next_due_at IS NOT NULL "
         "AND next_due_at < ?1 AND id = (SELECT max(id) FROM victim_update_plan q "
@@ -818,7 +823,7 @@ int sqlite_victim_update_insert(struct store *s, const struct victim_update_rec 
 {
     sqlite3 *db;
     sqlite3_stmt *st = NULL;
-    int rc = sqlite_prep_once(
+    int rc = sqlite_prep_cached(
         s,
         "INSERT INTO victim_update (plan_id, incident_id, kind, event, channel, "
         "summary, due_at, sent_at, sent_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
@@ -842,7 +847,7 @@ int sqlite_victim_update_list(struct store *s, fc_id_t incident_id, struct arena
 {
     sqlite3 *db;
     sqlite3_stmt *st = NULL;
-    int rc = sqlite_prep_once(
+    int rc = sqlite_prep_cached(
         s,
         "SELECT id, plan_id, incident_id, kind, event, channel, summary, due_at, "
         "sent_at, sent_by FROM victim_update WHERE incident_id = ?1 ORDER BY sent_at, id",
@@ -872,7 +877,7 @@ int sqlite_incident_closure_insert(struct store *s, const struct incident_closur
 {
     sqlite3 *db;
     sqlite3_stmt *st = NULL;
-    int rc = sqlite_prep_once(
+    int rc = sqlite_prep_cached(
         s,
         "INSERT INTO incident_closure (incident_id, closure_code, outcome, case_id, "
         "closed_by, closed_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -893,11 +898,11 @@ int sqlite_incident_closure_get(struct store *s, fc_id_t incident_id, struct are
 {
     sqlite3 *db;
     sqlite3_stmt *st = NULL;
-    int rc =
-        sqlite_prep_once(s,
-                         "SELECT incident_id, closure_code, outcome, case_id, closed_by, closed_at "
-                         "FROM incident_closure WHERE incident_id = ?1",
-                         &db, &st, err);
+    int rc = sqlite_prep_cached(
+        s,
+        "SELECT incident_id, closure_code, outcome, case_id, closed_by, closed_at "
+        "FROM incident_closure WHERE incident_id = ?1",
+        &db, &st, err);
     if (rc != FC_OK)
         return rc;
     sqlite3_bind_int64(st, 1, incident_id);
@@ -921,7 +926,7 @@ int sqlite_survey_queue_insert(struct store *s, const struct survey_queue_rec *q
 {
     sqlite3 *db;
     sqlite3_stmt *st = NULL;
-    int rc = sqlite_prep_once(
+    int rc = sqlite_prep_cached(
         s,
         "INSERT INTO survey_queue (incident_id, person_id, contact_id, reason, status, "
         "queued_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -942,7 +947,7 @@ int sqlite_survey_queue_list(struct store *s, const char *status, struct arena *
 {
     sqlite3 *db;
     sqlite3_stmt *st = NULL;
-    int rc = sqlite_prep_once(
+    int rc = sqlite_prep_cached(
         s,
         "SELECT id, incident_id, person_id, contact_id, reason, status, queued_at "
         "FROM survey_queue WHERE (?1 IS NULL OR status = ?1) ORDER BY queued_at, id",
@@ -969,7 +974,7 @@ int sqlite_history_caller_contacts(struct store *s, fc_id_t person_id, fc_time_t
     sqlite3 *db;
     sqlite3_stmt *st = NULL;
     /* merged persons count as the person they were merged into */
-    int rc = sqlite_prep_once(
+    int rc = sqlite_prep_cached(
         s,
         "SELECT c.received_at FROM contact c JOIN person p ON p.id = c.caller_person_id "
         "WHERE (p.id = ?1 OR p.merged_into = ?1) AND c.received_at >= ?2 "
@@ -990,13 +995,14 @@ int sqlite_history_person_incidents(struct store *s, fc_id_t person_id, const ch
 {
     sqlite3 *db;
     sqlite3_stmt *st = NULL;
-    int rc = sqlite_prep_once(s,
-                              "SELECT DISTINCT i.id, i.created_at FROM incident i "
-                              "JOIN incident_person ip ON ip.incident_id = i.id "
-                              "JOIN person p ON p.id = ip.person_id "
-                              "WHERE (p.id = ?1 OR p.merged_into = ?1) AND ip.role = ?2 "
-                              "AND i.created_at >= ?3 AND i.created_at < ?4 ORDER BY i.created_at",
-                              &db, &st, err);
+    int rc =
+        sqlite_prep_cached(s,
+                           "SELECT DISTINCT i.id, i.created_at FROM incident i "
+                           "JOIN incident_person ip ON ip.incident_id = i.id "
+                           "JOIN person p ON p.id = ip.person_id "
+                           "WHERE (p.id = ?1 OR p.merged_into = ?1) AND ip.role = ?2 "
+                           "AND i.created_at >= ?3 AND i.created_at < ?4 ORDER BY i.created_at",
+                           &db, &st, err);
     if (rc != FC_OK)
         return rc;
     sqlite3_bind_int64(st, 1, person_id);
@@ -1010,7 +1016,7 @@ int sqlite_history_person_incidents(struct store *s, fc_id_t person_id, const ch
             break;
         *p = sqlite_col_id(st, 1);
     }
-    sqlite3_finalize(st);
+    sqlite_stmt_done(st);
     if (rc != SQLITE_DONE) {
         free(v.items);
         return rc == SQLITE_ROW ? err_set(err, FC_ENOMEM, "", "out of memory")
@@ -1038,12 +1044,17 @@ int sqlite_history_place_incidents(struct store *s, const char *location_key, do
     sqlite3 *db;
     sqlite3_stmt *st = NULL;
     bool has_box = !isnan(lat_min) && !isnan(lat_max) && !isnan(lon_min) && !isnan(lon_max);
-    int rc = sqlite_prep_once(
+    int rc = sqlite_prep_cached(
         s,
+        /* two searches, each on its own index (the place key; the box's latitude, from
+         * migration 0008); `+created_at` keeps the planner off the time index, which
+         * would walk every incident in the window */
         "SELECT id, created_at, location_key, lat, lon FROM incident "
-        "WHERE created_at >= ?1 AND created_at < ?2 AND id IS NOT ?3 AND ("
-        "(?4 IS NOT NULL AND location_key = ?4) OR (?5 IS NOT NULL AND lat BETWEEN ?5 "
-        "AND ?6 AND lon BETWEEN ?7 AND ?8)) ORDER BY created_at",
+        "WHERE ?4 IS NOT NULL AND location_key = ?4 "
+        "AND +created_at >= ?1 AND +created_at < ?2 AND id IS NOT ?3 "
+        "UNION SELECT id, created_at, location_key, lat, lon FROM incident "
+        "WHERE ?5 IS NOT NULL AND lat BETWEEN ?5 AND ?6 AND lon BETWEEN ?7 AND ?8 "
+        "AND +created_at >= ?1 AND +created_at < ?2 AND id IS NOT ?3 ORDER BY created_at",
         &db, &st, err);
     if (rc != FC_OK)
         return rc;
@@ -1078,7 +1089,7 @@ int sqlite_history_complaints(struct store *s, fc_id_t person_id, const char *pr
 {
     sqlite3 *db;
     sqlite3_stmt *st = NULL;
-    int rc = sqlite_prep_once(
+    int rc = sqlite_prep_cached(
         s,
         "SELECT c.id, coalesce(p.merged_into, c.caller_person_id), i.location_key, "
         "c.received_at, i.occurred_at, "

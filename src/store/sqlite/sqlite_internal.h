@@ -26,6 +26,8 @@
 #include "store/store.h"
 
 #define SQLITE_MAX_STMTS 128
+#define SQLITE_CACHED_BUCKETS 64
+struct sqlite_cached;
 /* How long a writer waits for another (SQLite's busy timeout and the writer mutex). */
 #define SQLITE_BUSY_TIMEOUT_MS 10000
 
@@ -87,6 +89,7 @@ enum sqlite_slot {
     SLOT_INCIDENT_UPDATE,
     SLOT_INCIDENT_GET,
     SLOT_INCIDENT_SEARCH,
+    SLOT_INCIDENT_SEARCH_PERSON,
     SLOT_INCIDENT_PERSON_INSERT,
     SLOT_INCIDENT_PERSON_DELETE,
     SLOT_INCIDENT_PERSON_LIST,
@@ -126,6 +129,7 @@ struct sqlite_conn {
     int txn_depth;                         /* 0 outside a transaction */
     bool writer_held;                      /* this thread holds owner->writer_lock */
     sqlite3_stmt *stmts[SQLITE_MAX_STMTS]; /* indexed by enum sqlite_slot */
+    struct sqlite_cached *cached[SQLITE_CACHED_BUCKETS]; /* sqlite_prep_cached, by address */
 };
 
 struct sqlite_store {
@@ -211,14 +215,20 @@ int sqlite_bind_id(sqlite3_stmt *st, int i, fc_id_t v);
 int sqlite_bind_double(sqlite3_stmt *st, int i, double v);
 
 /*
- * Statements prepared per call (the call-handling and case paths, a few writes per
- * contact): the caller finalizes the statement, or hands it to sqlite_finish.
+ * Statements named by their SQL text rather than a slot (the call-handling, case, Open311
+ * and security paths): prepared on a connection's first use and kept, keyed by the text's
+ * address and checked against the text itself, so SQL built in a buffer is safe too. A
+ * statement already running (the same SQL nested in its own loop) gets a second copy. The
+ * caller gives the statement back with sqlite_stmt_done (never sqlite3_finalize), or hands
+ * it to sqlite_finish.
  */
-int sqlite_prep_once(struct store *s, const char *sql, sqlite3 **db, sqlite3_stmt **st,
-                     struct fc_err *err);
+int sqlite_prep_cached(struct store *s, const char *sql, sqlite3 **db, sqlite3_stmt **st,
+                       struct fc_err *err);
+/* Resets a statement from sqlite_prep_cached and clears its bindings, ready for reuse. */
+void sqlite_stmt_done(sqlite3_stmt *st);
 /* Binds a copy of v (SQLITE_TRANSIENT), or NULL when v is NULL. */
 int sqlite_bind_text_copy(sqlite3_stmt *st, int i, const char *v);
-/* Steps a write to completion, finalizes it and maps the result ("what" names it). */
+/* Steps a write to completion, gives it back (sqlite_stmt_done) and maps the result ("what" names it). */
 int sqlite_finish(sqlite3 *db, sqlite3_stmt *st, const char *what, struct fc_err *err);
 
 /* Column helpers: copies into the arena; NULL stays NULL (or 0, NaN). */

@@ -1,7 +1,6 @@
 /*
  * store/sqlite/sqlite_open311.c: Open311 API keys, service requests and the events that
- * flow back to clients (migration 0006). Statements are prepared per call: a few per
- * posted report or poll.
+ * flow back to clients (migration 0006). Statements come from sqlite_prep_cached.
  */
 #include "store/sqlite/sqlite_open311.h"
 
@@ -31,10 +30,10 @@ int sqlite_open311_key_insert(struct store *s, const struct open311_key_rec *k, 
 {
     sqlite3 *db;
     sqlite3_stmt *st;
-    int rc = sqlite_prep_once(s,
-                              "INSERT INTO open311_key (org_id, label, key_hash, created_at) "
-                              "VALUES (?1, ?2, ?3, ?4)",
-                              &db, &st, err);
+    int rc = sqlite_prep_cached(s,
+                                "INSERT INTO open311_key (org_id, label, key_hash, created_at) "
+                                "VALUES (?1, ?2, ?3, ?4)",
+                                &db, &st, err);
     if (rc != FC_OK)
         return rc;
     sqlite_bind_id(st, 1, k->org_id);
@@ -50,13 +49,12 @@ int sqlite_open311_key_insert(struct store *s, const struct open311_key_rec *k, 
 }
 
 int sqlite_open311_key_get_by_hash(struct store *s, const unsigned char key_hash[32],
-                                   struct arena *a, struct open311_key_rec *out,
-                                   struct fc_err *err)
+                                   struct arena *a, struct open311_key_rec *out, struct fc_err *err)
 {
     sqlite3 *db;
     sqlite3_stmt *st;
-    int rc = sqlite_prep_once(s, "SELECT " KEY_COLS " FROM open311_key WHERE key_hash = ?1", &db,
-                              &st, err);
+    int rc = sqlite_prep_cached(s, "SELECT " KEY_COLS " FROM open311_key WHERE key_hash = ?1", &db,
+                                &st, err);
     if (rc != FC_OK)
         return rc;
     sqlite3_bind_blob(st, 1, key_hash, 32, SQLITE_TRANSIENT);
@@ -69,7 +67,7 @@ int sqlite_open311_key_get_by_hash(struct store *s, const unsigned char key_hash
     } else {
         rc = sqlite_status(db, src, "open311_key get", err);
     }
-    sqlite3_finalize(st);
+    sqlite_stmt_done(st);
     return rc;
 }
 
@@ -81,10 +79,10 @@ int sqlite_open311_key_list(struct store *s, fc_id_t org_id, struct arena *a,
     size_t cap = 0;
     *out = NULL;
     *n = 0;
-    int rc = sqlite_prep_once(s,
-                              "SELECT " KEY_COLS " FROM open311_key "
-                              "WHERE ?1 IS NULL OR org_id = ?1 ORDER BY id",
-                              &db, &st, err);
+    int rc = sqlite_prep_cached(s,
+                                "SELECT " KEY_COLS " FROM open311_key "
+                                "WHERE ?1 IS NULL OR org_id = ?1 ORDER BY id",
+                                &db, &st, err);
     if (rc != FC_OK)
         return rc;
     sqlite_bind_id(st, 1, org_id);
@@ -92,14 +90,14 @@ int sqlite_open311_key_list(struct store *s, fc_id_t org_id, struct arena *a,
     while ((src = sqlite3_step(st)) == SQLITE_ROW) {
         struct open311_key_rec *g = sqlite_grow(a, *out, sizeof(**out), *n, &cap);
         if (g == NULL) {
-            sqlite3_finalize(st);
+            sqlite_stmt_done(st);
             return err_set(err, FC_ENOMEM, "", "out of memory");
         }
         *out = g;
         key_row(a, st, &g[(*n)++]);
     }
     rc = src == SQLITE_DONE ? FC_OK : sqlite_status(db, src, "open311_key list", err);
-    sqlite3_finalize(st);
+    sqlite_stmt_done(st);
     return rc;
 }
 
@@ -107,9 +105,9 @@ int sqlite_open311_key_revoke(struct store *s, fc_id_t id, fc_time_t at, struct 
 {
     sqlite3 *db;
     sqlite3_stmt *st;
-    int rc = sqlite_prep_once(
-        s, "UPDATE open311_key SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL", &db,
-        &st, err);
+    int rc = sqlite_prep_cached(
+        s, "UPDATE open311_key SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL", &db, &st,
+        err);
     if (rc != FC_OK)
         return rc;
     sqlite_bind_id(st, 1, id);
@@ -125,7 +123,7 @@ int sqlite_open311_request_insert(struct store *s, const struct open311_request_
 {
     sqlite3 *db;
     sqlite3_stmt *st;
-    int rc = sqlite_prep_once(
+    int rc = sqlite_prep_cached(
         s,
         "INSERT INTO open311_request (org_id, key_id, service_code, contact_id, incident_id, "
         "address, address_id, postcode, lat, lon, media_url, attributes, requested_at) "
@@ -154,9 +152,9 @@ int sqlite_open311_request_insert(struct store *s, const struct open311_request_
 
 /* The latest of the request, its incident's closing and its victim updates. */
 #define REQUEST_SELECT                                                                             \
-    "SELECT r.id, r.org_id, r.key_id, r.contact_id, r.incident_id, r.service_code, r.address, "   \
+    "SELECT r.id, r.org_id, r.key_id, r.contact_id, r.incident_id, r.service_code, r.address, "    \
     "r.address_id, r.postcode, r.lat, r.lon, r.media_url, r.attributes, r.requested_at, "          \
-    "i.status, i.description, max(r.requested_at, coalesce(i.closed_at, 0), "                     \
+    "i.status, i.description, max(r.requested_at, coalesce(i.closed_at, 0), "                      \
     "coalesce((SELECT max(v.sent_at) FROM victim_update v WHERE v.incident_id = i.id), 0)), "      \
     "o.name FROM open311_request r JOIN incident i ON i.id = r.incident_id "                       \
     "JOIN organisation o ON o.id = r.org_id WHERE "
@@ -187,8 +185,8 @@ int sqlite_open311_request_search(struct store *s, const struct open311_request_
         if (q->n_codes > 0) {
             len += (size_t)snprintf(sql + len, sizeof(sql) - len, " AND r.service_code IN (");
             for (size_t i = 0; i < q->n_codes; i++)
-                len += (size_t)snprintf(sql + len, sizeof(sql) - len, "%s?%d", i ? ", " : "",
-                                        bind++);
+                len +=
+                    (size_t)snprintf(sql + len, sizeof(sql) - len, "%s?%d", i ? ", " : "", bind++);
             len += (size_t)snprintf(sql + len, sizeof(sql) - len, ")");
         }
     }
@@ -197,7 +195,7 @@ int sqlite_open311_request_search(struct store *s, const struct open311_request_
 
     sqlite3 *db;
     sqlite3_stmt *st;
-    int rc = sqlite_prep_once(s, sql, &db, &st, err);
+    int rc = sqlite_prep_cached(s, sql, &db, &st, err);
     if (rc != FC_OK)
         return rc;
     int b = 1;
@@ -217,7 +215,7 @@ int sqlite_open311_request_search(struct store *s, const struct open311_request_
     while ((src = sqlite3_step(st)) == SQLITE_ROW) {
         struct open311_request_rec *g = sqlite_grow(a, *out, sizeof(**out), *n, &cap);
         if (g == NULL) {
-            sqlite3_finalize(st);
+            sqlite_stmt_done(st);
             return err_set(err, FC_ENOMEM, "", "out of memory");
         }
         *out = g;
@@ -243,7 +241,7 @@ int sqlite_open311_request_search(struct store *s, const struct open311_request_
         r->org_name = sqlite_col_text(st, 17, a);
     }
     rc = src == SQLITE_DONE ? FC_OK : sqlite_status(db, src, "open311_request search", err);
-    sqlite3_finalize(st);
+    sqlite_stmt_done(st);
     return rc;
 }
 
@@ -255,7 +253,7 @@ int sqlite_open311_event_list(struct store *s, fc_id_t org_id, fc_time_t from, f
     sqlite3_stmt *st;
     *out = NULL;
     *n = 0;
-    int rc = sqlite_prep_once(
+    int rc = sqlite_prep_cached(
         s,
         "SELECT r.id, v.id, v.kind, v.event, v.summary, v.sent_at "
         "FROM open311_request r JOIN victim_update v ON v.incident_id = r.incident_id "
@@ -279,7 +277,7 @@ int sqlite_open311_event_list(struct store *s, fc_id_t org_id, fc_time_t from, f
     while ((src = sqlite3_step(st)) == SQLITE_ROW) {
         struct open311_event_rec *g = sqlite_grow(a, *out, sizeof(**out), *n, &cap);
         if (g == NULL) {
-            sqlite3_finalize(st);
+            sqlite_stmt_done(st);
             return err_set(err, FC_ENOMEM, "", "out of memory");
         }
         *out = g;
@@ -292,6 +290,6 @@ int sqlite_open311_event_list(struct store *s, fc_id_t org_id, fc_time_t from, f
         e->at = sqlite3_column_int64(st, 5);
     }
     rc = src == SQLITE_DONE ? FC_OK : sqlite_status(db, src, "open311_event list", err);
-    sqlite3_finalize(st);
+    sqlite_stmt_done(st);
     return rc;
 }

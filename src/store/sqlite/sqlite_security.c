@@ -1,7 +1,7 @@
 /*
  * store/sqlite/sqlite_security.c: break-the-glass grants, TOTP step use and the retention
- * queries and anonymisation (migration 0007). Statements are prepared per call: these run
- * a few times a day, not per request. Multi-row changes run in one (nested) transaction.
+ * queries and anonymisation (migration 0007). Statements come from sqlite_prep_cached.
+ * Multi-row changes run in one (nested) transaction.
  */
 #include <stdio.h>
 #include <string.h>
@@ -13,10 +13,11 @@ int sqlite_break_glass_insert(struct store *s, const struct break_glass_rec *g, 
 {
     sqlite3 *db;
     sqlite3_stmt *st;
-    int rc = sqlite_prep_once(s,
-                              "INSERT INTO break_glass (id, user_id, object_type, object_id, "
-                              "reason, granted_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                              &db, &st, err);
+    int rc =
+        sqlite_prep_cached(s,
+                           "INSERT INTO break_glass (id, user_id, object_type, object_id, "
+                           "reason, granted_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                           &db, &st, err);
     if (rc != FC_OK)
         return rc;
     sqlite_bind_id(st, 1, g->id);
@@ -39,11 +40,11 @@ int sqlite_break_glass_active(struct store *s, fc_id_t user_id, const char *obje
     sqlite3 *db;
     sqlite3_stmt *st;
     *out_expires = 0;
-    int rc = sqlite_prep_once(s,
-                              "SELECT max(expires_at) FROM break_glass WHERE user_id = ?1 AND "
-                              "object_type = ?2 AND object_id = ?3 AND granted_at <= ?4 "
-                              "AND expires_at > ?4",
-                              &db, &st, err);
+    int rc = sqlite_prep_cached(s,
+                                "SELECT max(expires_at) FROM break_glass WHERE user_id = ?1 AND "
+                                "object_type = ?2 AND object_id = ?3 AND granted_at <= ?4 "
+                                "AND expires_at > ?4",
+                                &db, &st, err);
     if (rc != FC_OK)
         return rc;
     sqlite3_bind_int64(st, 1, user_id);
@@ -55,7 +56,7 @@ int sqlite_break_glass_active(struct store *s, fc_id_t user_id, const char *obje
         *out_expires = sqlite3_column_int64(st, 0);
     else
         rc = sqlite_status(db, src, "break_glass", err);
-    sqlite3_finalize(st);
+    sqlite_stmt_done(st);
     return rc;
 }
 
@@ -66,12 +67,13 @@ int sqlite_break_glass_list(struct store *s, fc_time_t from, fc_time_t to, struc
     sqlite3_stmt *st;
     *out = NULL;
     *n = 0;
-    int rc = sqlite_prep_once(s,
-                              "SELECT id, user_id, object_type, object_id, reason, granted_at, "
-                              "expires_at FROM break_glass WHERE (?1 IS NULL OR granted_at >= ?1) "
-                              "AND (?2 IS NULL OR granted_at < ?2) ORDER BY granted_at DESC, id "
-                              "DESC",
-                              &db, &st, err);
+    int rc =
+        sqlite_prep_cached(s,
+                           "SELECT id, user_id, object_type, object_id, reason, granted_at, "
+                           "expires_at FROM break_glass WHERE (?1 IS NULL OR granted_at >= ?1) "
+                           "AND (?2 IS NULL OR granted_at < ?2) ORDER BY granted_at DESC, id "
+                           "DESC",
+                           &db, &st, err);
     if (rc != FC_OK)
         return rc;
     sqlite_bind_id(st, 1, from);
@@ -101,7 +103,7 @@ int sqlite_break_glass_list(struct store *s, fc_time_t from, fc_time_t to, struc
     }
     if (rc == FC_OK && src != SQLITE_DONE)
         rc = sqlite_status(db, src, "break_glass list", err);
-    sqlite3_finalize(st);
+    sqlite_stmt_done(st);
     if (rc != FC_OK) {
         *n = 0;
         return rc;
@@ -114,10 +116,10 @@ int sqlite_user_totp_step_use(struct store *s, fc_id_t user_id, int64_t step, st
 {
     sqlite3 *db;
     sqlite3_stmt *st;
-    int rc = sqlite_prep_once(s,
-                              "UPDATE app_user SET mfa_last_step = ?2 WHERE id = ?1 AND "
-                              "(mfa_last_step IS NULL OR mfa_last_step < ?2)",
-                              &db, &st, err);
+    int rc = sqlite_prep_cached(s,
+                                "UPDATE app_user SET mfa_last_step = ?2 WHERE id = ?1 AND "
+                                "(mfa_last_step IS NULL OR mfa_last_step < ?2)",
+                                &db, &st, err);
     if (rc != FC_OK)
         return rc;
     sqlite3_bind_int64(st, 1, user_id);
@@ -136,7 +138,7 @@ static int collect_ids(struct store *s, const char *sql, fc_time_t before, struc
     sqlite3_stmt *st;
     *out = NULL;
     *n = 0;
-    int rc = sqlite_prep_once(s, sql, &db, &st, err);
+    int rc = sqlite_prep_cached(s, sql, &db, &st, err);
     if (rc != FC_OK)
         return rc;
     sqlite3_bind_int64(st, 1, before);
@@ -153,7 +155,7 @@ static int collect_ids(struct store *s, const char *sql, fc_time_t before, struc
     }
     if (rc == FC_OK && src != SQLITE_DONE)
         rc = sqlite_status(db, src, "retention", err);
-    sqlite3_finalize(st);
+    sqlite_stmt_done(st);
     if (rc != FC_OK) {
         *n = 0;
         return rc;
@@ -169,8 +171,8 @@ static int collect_ids(struct store *s, const char *sql, fc_time_t before, struc
  */
 #define GROUP_OF_P "(SELECT p.id UNION SELECT m.id FROM person m WHERE m.merged_into = p.id)"
 
-int sqlite_retention_persons_due(struct store *s, fc_time_t before, struct arena *a,
-                                 fc_id_t **out, size_t *n, struct fc_err *err)
+int sqlite_retention_persons_due(struct store *s, fc_time_t before, struct arena *a, fc_id_t **out,
+                                 size_t *n, struct fc_err *err)
 {
     static const char sql[] =
         "SELECT p.id FROM person p WHERE p.merged_into IS NULL AND p.anonymised_at IS NULL"
@@ -201,8 +203,8 @@ int sqlite_retention_persons_due(struct store *s, fc_time_t before, struct arena
 }
 
 /* Runs one anonymising statement for the group of `person_id`; adds the rows changed. */
-static int group_exec(sqlite3 *db, const char *sql, fc_id_t person_id, fc_time_t at,
-                      size_t *count, struct fc_err *err)
+static int group_exec(sqlite3 *db, const char *sql, fc_id_t person_id, fc_time_t at, size_t *count,
+                      struct fc_err *err)
 {
     sqlite3_stmt *st;
     int src = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
@@ -212,6 +214,7 @@ static int group_exec(sqlite3 *db, const char *sql, fc_id_t person_id, fc_time_t
     if (sqlite3_bind_parameter_count(st) >= 2)
         sqlite3_bind_int64(st, 2, at);
     int rc = sqlite_finish(db, st, "retention", err);
+    sqlite3_finalize(st); /* prepared here, not kept: sqlite_finish only reset it */
     if (rc == FC_OK && count != NULL)
         *count += (size_t)sqlite3_changes(db);
     return rc;
@@ -232,9 +235,8 @@ int sqlite_retention_person_anonymise(struct store *s, fc_id_t person_id, fc_tim
     if (rc != FC_OK)
         return rc;
     sqlite3_stmt *st;
-    int src = sqlite3_prepare_v2(c->db,
-                                 "SELECT 1 FROM person WHERE id = ?1 AND merged_into IS NULL",
-                                 -1, &st, NULL);
+    int src = sqlite3_prepare_v2(
+        c->db, "SELECT 1 FROM person WHERE id = ?1 AND merged_into IS NULL", -1, &st, NULL);
     if (src != SQLITE_OK) {
         rc = sqlite_status(c->db, src, "prepare statement", err);
         goto out;
@@ -256,17 +258,17 @@ int sqlite_retention_person_anonymise(struct store *s, fc_id_t person_id, fc_tim
         rc = group_exec(c->db, sql, person_id, at, &out->identifiers, err);
     }
     if (rc == FC_OK)
-        rc = group_exec(c->db,
-                        "UPDATE contact SET raw_details = NULL, match_snapshot = NULL, "
-                        "anonymised_at = ?2 WHERE anonymised_at IS NULL AND caller_person_id IN "
-                        GROUP_OF_1,
-                        person_id, at, &out->contacts, err);
+        rc = group_exec(
+            c->db,
+            "UPDATE contact SET raw_details = NULL, match_snapshot = NULL, "
+            "anonymised_at = ?2 WHERE anonymised_at IS NULL AND caller_person_id IN " GROUP_OF_1,
+            person_id, at, &out->contacts, err);
     if (rc == FC_OK)
-        rc = group_exec(c->db,
-                        "UPDATE flag SET reason = NULL, raw_details = NULL, external_ref = NULL, "
-                        "anonymised_at = ?2 WHERE anonymised_at IS NULL AND person_id IN "
-                        GROUP_OF_1,
-                        person_id, at, &out->flags, err);
+        rc = group_exec(
+            c->db,
+            "UPDATE flag SET reason = NULL, raw_details = NULL, external_ref = NULL, "
+            "anonymised_at = ?2 WHERE anonymised_at IS NULL AND person_id IN " GROUP_OF_1,
+            person_id, at, &out->flags, err);
     if (rc == FC_OK)
         rc = group_exec(c->db,
                         "UPDATE person SET anonymised_at = ?2 WHERE anonymised_at IS NULL AND "
@@ -293,12 +295,12 @@ int sqlite_retention_incident_anonymise(struct store *s, fc_id_t incident_id, fc
 {
     sqlite3 *db;
     sqlite3_stmt *st;
-    int rc = sqlite_prep_once(s,
-                              "UPDATE incident SET description = NULL, location_raw = NULL, "
-                              "location_postcode = NULL, location_key = NULL, lat = NULL, "
-                              "lon = NULL, anonymised_at = ?2 WHERE id = ?1 AND "
-                              "anonymised_at IS NULL",
-                              &db, &st, err);
+    int rc = sqlite_prep_cached(s,
+                                "UPDATE incident SET description = NULL, location_raw = NULL, "
+                                "location_postcode = NULL, location_key = NULL, lat = NULL, "
+                                "lon = NULL, anonymised_at = ?2 WHERE id = ?1 AND "
+                                "anonymised_at IS NULL",
+                                &db, &st, err);
     if (rc != FC_OK)
         return rc;
     sqlite3_bind_int64(st, 1, incident_id);

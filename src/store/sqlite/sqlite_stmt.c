@@ -4,17 +4,34 @@
  */
 #include <errno.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "store/sqlite/sqlite_internal.h"
+
+/* One statement kept by sqlite_prep_cached: a bucket's chain, keyed by the SQL's address. */
+struct sqlite_cached {
+    const char *key;
+    sqlite3_stmt *st;
+    struct sqlite_cached *next;
+};
 
 void sqlite_conn_finalize(struct sqlite_conn *c)
 {
     for (int i = 0; i < SQLITE_MAX_STMTS; i++) {
         sqlite3_finalize(c->stmts[i]);
         c->stmts[i] = NULL;
+    }
+    for (int b = 0; b < SQLITE_CACHED_BUCKETS; b++) {
+        for (struct sqlite_cached *e = c->cached[b], *next; e != NULL; e = next) {
+            next = e->next;
+            sqlite3_finalize(e->st);
+            free(e);
+        }
+        c->cached[b] = NULL;
     }
 }
 
@@ -322,26 +339,63 @@ void sqlite_read_end(struct sqlite_conn *c, bool own)
 }
 
 /*
- * The connection sqlite_prep_once last handed out on this thread: sqlite_finish gets only
+ * The connection sqlite_prep_cached last handed out on this thread: sqlite_finish gets only
  * the sqlite3 handle, and finds the connection (for the writer mutex) through this.
  */
 static _Thread_local struct sqlite_conn *prep_conn;
 static _Thread_local sqlite3 *prep_db; /* prep_conn->db, compared without following prep_conn */
 
-int sqlite_prep_once(struct store *s, const char *sql, sqlite3 **db, sqlite3_stmt **st,
-                     struct fc_err *err)
+int sqlite_prep_cached(struct store *s, const char *sql, sqlite3 **db, sqlite3_stmt **st,
+                       struct fc_err *err)
 {
     struct sqlite_conn *c;
+    *st = NULL;
     int rc = sqlite_conn_get((struct sqlite_store *)s, &c, err);
     if (rc != FC_OK)
         return rc;
     *db = c->db;
     prep_conn = c;
     prep_db = c->db;
-    int src = sqlite3_prepare_v2(c->db, sql, -1, st, NULL);
+    struct sqlite_cached **bucket = &c->cached[((uintptr_t)sql >> 4) % SQLITE_CACHED_BUCKETS];
+    struct sqlite_cached *spare = NULL; /* same address, idle, but other text: rebuilt */
+    for (struct sqlite_cached *e = *bucket; e != NULL; e = e->next) {
+        if (e->key != sql || sqlite3_stmt_busy(e->st))
+            continue;
+        if (strcmp(sqlite3_sql(e->st), sql) == 0) {
+            sqlite3_reset(e->st);
+            sqlite3_clear_bindings(e->st);
+            *st = e->st;
+            return FC_OK;
+        }
+        spare = e;
+    }
+    sqlite3_stmt *fresh;
+    int src = sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &fresh, NULL);
     if (src != SQLITE_OK)
         return sqlite_status(c->db, src, "prepare statement", err);
+    if (spare == NULL) {
+        spare = calloc(1, sizeof(*spare));
+        if (spare == NULL) {
+            sqlite3_finalize(fresh);
+            return err_set(err, FC_ENOMEM, "", "out of memory preparing a statement");
+        }
+        spare->key = sql;
+        spare->next = *bucket;
+        *bucket = spare;
+    } else {
+        sqlite3_finalize(spare->st);
+    }
+    spare->st = fresh;
+    *st = fresh;
     return FC_OK;
+}
+
+void sqlite_stmt_done(sqlite3_stmt *st)
+{
+    if (st == NULL)
+        return;
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
 }
 
 int sqlite_bind_text_copy(sqlite3_stmt *st, int i, const char *v)
@@ -356,13 +410,13 @@ int sqlite_finish(sqlite3 *db, sqlite3_stmt *st, const char *what, struct fc_err
     if (lock) {
         int lrc = sqlite_writer_acquire(c, err);
         if (lrc != FC_OK) {
-            sqlite3_finalize(st);
+            sqlite_stmt_done(st);
             return lrc;
         }
     }
     int rc = sqlite3_step(st);
     int status = sqlite_status(db, rc, what, err); /* DONE and ROW map to FC_OK */
-    sqlite3_finalize(st);
+    sqlite_stmt_done(st);
     if (lock)
         sqlite_writer_release(c);
     return status;
