@@ -84,15 +84,23 @@ static int job_change_feed_purge(void *ctx, struct store *st, fc_time_t now, siz
     return store_changes_purge(st, now - CHANGE_FEED_KEEP_S, out_done, err);
 }
 
-/* Retention (DESIGN section 11): the configured policy, run as the system. */
+/* Retention (DESIGN section 11): the configured policy, run as the system. The persons it
+ * anonymises leave this node's match index at once (other nodes learn through the feed). */
+struct retention_job {
+    struct retention_policy policy;
+    struct match_service *match;
+};
+
 static int job_retention(void *ctx, struct store *st, fc_time_t now, size_t *out_done,
                          struct fc_err *err)
 {
-    const struct retention_policy *pol = ctx;
+    const struct retention_job *job = ctx;
     struct retention_report rep;
     struct arena a;
     arena_init(&a, 0);
-    int rc = retention_run(st, pol, now, false, 0, &a, &rep, err);
+    int rc = retention_run(st, &job->policy, now, false, 0, &a, &rep, err);
+    for (size_t i = 0; rc == FC_OK && i < rep.n_persons; i++)
+        rc = match_person_forget(job->match, rep.persons[i], err);
     if (rc == FC_OK)
         *out_done = rep.n_persons + rep.n_incidents;
     arena_free(&a);
@@ -118,13 +126,14 @@ int cmd_serve(int argc, char **argv);
 
 static void serve_usage(FILE *f)
 {
-    fprintf(f, "usage: firstcontact serve [--db PATH] [--listen HOST:PORT] [--config FILE]\n"
-               "                          [--set KEY=VALUE]...\n\n"
-               "Runs the migrations, opens the store and serves the web UI and the JSON API\n"
-               "until SIGTERM or SIGINT; requests in flight finish before it exits.\n\n"
-               "  --listen HOST:PORT address to listen on (port 0 picks a free port)\n" CLI_COMMON_HELP
-               "\nPrecedence: defaults < --config file < FC_* environment < flags.\n"
-               "Prints `listening on http://HOST:PORT` once it accepts connections.\n");
+    fprintf(f,
+            "usage: firstcontact serve [--db PATH] [--listen HOST:PORT] [--config FILE]\n"
+            "                          [--set KEY=VALUE]...\n\n"
+            "Runs the migrations, opens the store and serves the web UI and the JSON API\n"
+            "until SIGTERM or SIGINT; requests in flight finish before it exits.\n\n"
+            "  --listen HOST:PORT address to listen on (port 0 picks a free port)\n" CLI_COMMON_HELP
+            "\nPrecedence: defaults < --config file < FC_* environment < flags.\n"
+            "Prints `listening on http://HOST:PORT` once it accepts connections.\n");
 }
 
 static int parse_listen(const char *s, char *host, size_t host_len, uint16_t *port)
@@ -143,8 +152,8 @@ static int parse_listen(const char *s, char *host, size_t host_len, uint16_t *po
     return 0;
 }
 
-static int options_from_config(const struct config *cfg, struct http_options *opt,
-                               char *host, size_t host_len, struct fc_err *err)
+static int options_from_config(const struct config *cfg, struct http_options *opt, char *host,
+                               size_t host_len, struct fc_err *err)
 {
     long v;
     int rc;
@@ -188,7 +197,7 @@ int cmd_serve(int argc, char **argv)
     struct survey_config survey;
     int64_t feed_head = 0;
     long job_interval_s = 0, sync_poll_ms = 0, retention_hours = 0;
-    struct retention_policy retention;
+    struct retention_job retention;
     struct http_server *srv = NULL;
     struct http_app app;
     char host[64];
@@ -197,7 +206,8 @@ int cmd_serve(int argc, char **argv)
     sigset_t sigs;
     int sig = 0;
 
-    static const struct option longopts[] = { { "listen", 1, NULL, 'l' }, CLI_COMMON_OPTIONS,
+    static const struct option longopts[] = { { "listen", 1, NULL, 'l' },
+                                              CLI_COMMON_OPTIONS,
                                               { NULL, 0, NULL, 0 } };
     struct cli_common co = { 0 };
     const char *listen = NULL;
@@ -228,15 +238,16 @@ int cmd_serve(int argc, char **argv)
         goto fail;
     if (options_from_config(&cfg, &app.opt, host, sizeof(host), &err) != FC_OK)
         goto fail;
-    if (cli_open_store(&cfg, &st, &err) != FC_OK || store_schema_version(st, &version, &err) != FC_OK)
+    if (cli_open_store(&cfg, &st, &err) != FC_OK ||
+        store_schema_version(st, &version, &err) != FC_OK)
         goto fail;
     log_emit(LOG_INFO, "serve.migrated", "store=%s schema=%d", st->ops->name, version);
-    if (config_get_long(&cfg, "job_interval_s", 1, 7L * 24 * 3600, 300, &job_interval_s,
-                        &err) != FC_OK ||
+    if (config_get_long(&cfg, "job_interval_s", 1, 7L * 24 * 3600, 300, &job_interval_s, &err) !=
+            FC_OK ||
         config_get_long(&cfg, "sync_poll_ms", 10, 600000, 1000, &sync_poll_ms, &err) != FC_OK ||
-        config_get_long(&cfg, "retention_every_hours", 0, 24L * 365, 0, &retention_hours,
-                        &err) != FC_OK ||
-        retention_policy_from_config(&cfg, &retention, &err) != FC_OK)
+        config_get_long(&cfg, "retention_every_hours", 0, 24L * 365, 0, &retention_hours, &err) !=
+            FC_OK ||
+        retention_policy_from_config(&cfg, &retention.policy, &err) != FC_OK)
         goto fail;
     /* the feed's head is read before the index loads, so nothing committed meanwhile is
      * missed (applying a change twice is harmless) */
@@ -248,18 +259,19 @@ int cmd_serve(int argc, char **argv)
     match_service_stats(match, &persons, &keys, &bytes);
     log_emit(LOG_INFO, "serve.index_loaded", "persons=%zu keys=%zu bytes=%zu", persons, keys,
              bytes);
-    /* several nodes share a PostgreSQL store: follow what the others write */
-    if (strcmp(st->ops->name, "pg") == 0) {
-        if (match_sync_start(match, st, feed_head, (int)sync_poll_ms, &sync, &err) != FC_OK)
-            goto fail;
-        log_emit(LOG_INFO, "serve.index_sync", "cursor=%lld poll_ms=%ld", (long long)feed_head,
-                 sync_poll_ms);
-    }
-    if (survey_config_load("survey/v1", &survey, &err) != FC_OK || jobs_create(&jobs, &err) != FC_OK ||
+    /* follow what others write to the store: other nodes on PostgreSQL, and the command
+     * line (retention, flag import, merges) on either backend */
+    if (match_sync_start(match, st, feed_head, (int)sync_poll_ms, &sync, &err) != FC_OK)
+        goto fail;
+    log_emit(LOG_INFO, "serve.index_sync", "cursor=%lld poll_ms=%ld", (long long)feed_head,
+             sync_poll_ms);
+    if (survey_config_load("survey/v1", &survey, &err) != FC_OK ||
+        jobs_create(&jobs, &err) != FC_OK ||
         jobs_standard(jobs, job_interval_s, &survey, &err) != FC_OK)
         goto fail;
-    if (retention_hours > 0 &&
-        jobs_add(jobs, "retention", retention_hours * 3600, job_retention, &retention, &err) != FC_OK)
+    retention.match = match;
+    if (retention_hours > 0 && jobs_add(jobs, "retention", retention_hours * 3600, job_retention,
+                                        &retention, &err) != FC_OK)
         goto fail;
     app.store = st;
     app.match = match;

@@ -47,7 +47,7 @@ def canonical(v):
 def sqlite_tables(db):
     names = [r[0] for r in db.execute(
         "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
-        "AND name <> 'meta' ORDER BY name")]
+        "AND name NOT IN ('meta', 'change_feed', 'change_feed_purged') ORDER BY name")]
     out = {}
     for t in names:
         cols = db.execute(f'SELECT name, pk FROM pragma_table_info("{t}") ORDER BY cid').fetchall()
@@ -136,7 +136,7 @@ class MigrateStoreTest(unittest.TestCase):
         url, schema = self.target("full")
         gap = self.schema_gap(url, schema)
         self.assertEqual(gap, [], "the PostgreSQL schema lacks columns of SQLite's: "
-                         "migration 0001-0008 must match on both backends")
+                         "migrations must match on both backends")
         p = self.migrate(url)
         got = self.printed(p.stdout)
         # the migration recorded itself in the source's audit trail before copying, so the

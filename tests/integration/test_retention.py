@@ -120,9 +120,17 @@ class RetentionTest(fcharness.ServerTestCase):
         self.assertIn("due for review: 1 (ids %d)" % self.review_flag, out)
         self.assertEqual(self.snapshot(), before)
 
+    def lookup_ids(self, key):
+        r = self.h.post("/api/v1/lookup", {"forename": "Ret", "surname": "Subject" +
+                                           key.replace("_", ""), "dob": "1970-01-01"},
+                        purpose="retention check")
+        self.assertEqual(r.status, 200, r.text)
+        return [c["person_id"] for c in r.json()["candidates"]]
+
     def test_2_run_anonymises_exactly_what_is_due(self):
         contacts = self.srv.count("contact")
         persons = self.srv.count("person")
+        self.assertIn(self.p["lapsed"], self.lookup_ids("lapsed"))
         out = self.cli("retention", "run").stdout
         self.assertIn("anonymised: 2 (ids %d, %d)"
                       % (self.p["lapsed"], self.p["withdrawn_flag"]), out)
@@ -170,6 +178,13 @@ class RetentionTest(fcharness.ServerTestCase):
         r = self.h.get("/api/v1/persons/%d" % self.p["lapsed"], purpose="retention check")
         self.assertEqual(r.status, 200, r.text)
         self.assertEqual(r.json()["names"], [])
+        # the running server follows the command line's change feed: the anonymised person
+        # leaves its match index (polled every second), everyone else stays
+        deadline = time.time() + 10
+        while self.p["lapsed"] in self.lookup_ids("lapsed") and time.time() < deadline:
+            time.sleep(0.2)
+        self.assertNotIn(self.p["lapsed"], self.lookup_ids("lapsed"))
+        self.assertIn(self.p["fresh"], self.lookup_ids("fresh"))
         # a second run finds nothing more
         again = self.cli("retention", "run").stdout
         self.assertIn("anonymised: 0\n", again)

@@ -561,7 +561,7 @@ size_t index_candidates(struct match_service *s, const struct match_norm *q, uin
                 }
                 h = (h + 1) & 1023;
             }
-            if (dup || s->persons[slot].merged)
+            if (dup || s->persons[slot].merged || s->persons[slot].erased)
                 continue;
             if (n >= 700) /* keep the probe set sparse */
                 return n;

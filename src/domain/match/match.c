@@ -34,8 +34,7 @@ void match_norm_record(const struct match_record *r, int ref_year, struct match_
     out->q_fore.s = out->name.fore;
     out->q_fore.meta = out->fore_meta;
     out->q_fore.n_rel = out->name.fore[0] ? nickname_related(out->name.fore, out->q_fore.rel,
-                                                             out->q_fore.rel_kind,
-                                                             QTOKEN_MAX_REL)
+                                                             out->q_fore.rel_kind, QTOKEN_MAX_REL)
                                           : 0;
     if (out->name.n_surs > 0) {
         out->q_sur0.s = out->name.surs[0];
@@ -138,8 +137,9 @@ int match_lookup(struct match_service *s, const struct match_record *q, fc_time_
     match_norm_record(q, year_of(now), &qn);
     if (!qn.has_name && !qn.dob && !qn.phone && !qn.email[0] && !qn.has_addr && !qn.ref &&
         qn.pc.level < POSTCODE_UNIT)
-        return err_set(err, FC_EINVAL, "query", "give at least one of name, date of birth, "
-                                                "phone, email, address or postcode");
+        return err_set(err, FC_EINVAL, "query",
+                       "give at least one of name, date of birth, "
+                       "phone, email, address or postcode");
     size_t keep = s->opt.max_results;
     out->cands = arena_alloc(a, keep * sizeof *out->cands);
     if (!out->cands)
@@ -211,8 +211,8 @@ static size_t stored_rows(const struct person *p)
 
 /* Record i of a stored person, and when it was recorded. `buf` holds a forename with its
  * middle names. */
-static void stored_record(const struct person *p, size_t i, struct match_record *r,
-                          fc_time_t *at, char *buf, size_t cap)
+static void stored_record(const struct person *p, size_t i, struct match_record *r, fc_time_t *at,
+                          char *buf, size_t cap)
 {
     memset(r, 0, sizeof(*r));
     *at = p->created_at;
@@ -340,6 +340,23 @@ int match_person_unmerge(struct match_service *s, const struct person *from,
     return FC_OK;
 }
 
+int match_person_forget(struct match_service *s, fc_id_t person_id, struct fc_err *err)
+{
+    (void)err;
+    pthread_rwlock_wrlock(&s->lock);
+    uint32_t slot;
+    if (index_person_slot(s, person_id, false, &slot) == FC_OK) {
+        struct mperson *p = &s->persons[slot];
+        index_uncount_names(s, slot);
+        free(p->v);
+        p->v = NULL;
+        p->n = p->cap = 0;
+        p->erased = true;
+    }
+    pthread_rwlock_unlock(&s->lock);
+    return FC_OK;
+}
+
 void match_service_stats(struct match_service *s, size_t *persons, size_t *keys, size_t *bytes)
 {
     pthread_rwlock_rdlock(&s->lock);
@@ -359,8 +376,8 @@ const char *match_band_name(enum match_band b)
 
 const char *match_field_name(enum match_field f)
 {
-    static const char *const n[] = { "forename", "surname", "dob", "phone", "email", "address",
-                                     "reference" };
+    static const char *const n[] = { "forename", "surname", "dob",      "phone",
+                                     "email",    "address", "reference" };
     return f < MATCH_FIELD_COUNT ? n[f] : "unknown";
 }
 
@@ -396,6 +413,5 @@ void match_address_keys(const char *address, const char *postcode, char *out, si
     address_parse(address, &an);
     postcode_parse(postcode, &pc);
     snprintf(out, cap, "{\"flat\":\"%s\",\"number\":\"%s\",\"street\":\"%s\",\"postcode\":\"%s\"}",
-             an.flat, an.number, an.street_key,
-             pc.level == POSTCODE_UNIT ? pc.unit : pc.district);
+             an.flat, an.number, an.street_key, pc.level == POSTCODE_UNIT ? pc.unit : pc.district);
 }

@@ -123,6 +123,10 @@ int match_person_merge(struct match_service *svc, fc_id_t from, fc_id_t into,
 int match_person_unmerge(struct match_service *svc, const struct person *from,
                          const struct person *into, struct fc_err *err);
 
+/* Forgets every identifier of a person anonymised by retention: it is never a candidate
+ * again. A person the index does not hold is not an error. */
+int match_person_forget(struct match_service *svc, fc_id_t person_id, struct fc_err *err);
+
 /* Persons, distinct index keys and approximate bytes held. */
 void match_service_stats(struct match_service *svc, size_t *persons, size_t *keys,
                          size_t *bytes);

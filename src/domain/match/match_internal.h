@@ -85,7 +85,8 @@ struct mperson {
     fc_id_t id;
     struct pval *v;
     uint16_t n, cap;
-    bool merged;
+    bool merged; /* merged into another person */
+    bool erased; /* anonymised by retention: its values are gone */
 };
 
 /* ---- blocking index: key -> person slots ---- */

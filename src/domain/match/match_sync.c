@@ -26,7 +26,8 @@ struct apply_ctx {
     struct fc_err *err;
 };
 
-/* Re-reads a person and adds every identifier row to the index (idempotent). */
+/* Re-reads a person and adds every identifier row to the index (idempotent); a person left
+ * with no identifiers was anonymised by retention and is forgotten. */
 static int readd(struct apply_ctx *ax, fc_id_t id)
 {
     struct arena a;
@@ -35,6 +36,9 @@ static int readd(struct apply_ctx *ax, fc_id_t id)
     int rc = store_person_get(ax->st, id, &a, &p, ax->err);
     if (rc == FC_ENOTFOUND) { /* gone: nothing to index */
         rc = FC_OK;
+    } else if (rc == FC_OK && p.n_names + p.n_dobs + p.n_phones + p.n_emails + p.n_addresses == 0) {
+        rc = match_person_forget(ax->svc, id, ax->err);
+        ax->applied++;
     } else if (rc == FC_OK && p.merged_into == 0) {
         rc = match_person_add_stored(ax->svc, &p, ax->err);
         ax->applied++;
@@ -75,16 +79,15 @@ static int apply_one(void *ctx, const struct store_change *c)
             ax->applied++;
         return readd(ax, c->other_id);
     case STORE_CHANGE_UNMERGE:
-        return c->other_id != 0 ? unmerge(ax, c->person_id, c->other_id)
-                                : readd(ax, c->person_id);
+        return c->other_id != 0 ? unmerge(ax, c->person_id, c->other_id) : readd(ax, c->person_id);
     case STORE_CHANGE_PERSON:
         break;
     }
     return readd(ax, c->person_id);
 }
 
-int match_sync_apply(struct match_service *svc, struct store *st, int64_t *cursor,
-                     size_t *applied, bool *rebuilt, struct fc_err *err)
+int match_sync_apply(struct match_service *svc, struct store *st, int64_t *cursor, size_t *applied,
+                     bool *rebuilt, struct fc_err *err)
 {
     struct apply_ctx ax = { .svc = svc, .st = st, .err = err };
     bool gap = false;
@@ -143,8 +146,7 @@ static void *follow(void *arg)
                      (long long)cursor);
         /* the notification wakes this at once; the timeout is the safety net */
         if (store_changes_wait(sy->st, sy->poll_ms, &woken, &err) != FC_OK) {
-            log_emit(LOG_WARN, "match.sync_wait_failed", "status=%s",
-                     err_status_name(err.status));
+            log_emit(LOG_WARN, "match.sync_wait_failed", "status=%s", err_status_name(err.status));
             nap(sy, sy->poll_ms);
         }
     }

@@ -237,8 +237,8 @@ int pg_retention_person_anonymise(struct store *s, fc_id_t person_id, fc_time_t 
     struct pg_params p = { 0 };
     PGresult *r;
     pg_param_int(&p, person_id);
-    rc = run(c, "SELECT 1 FROM person WHERE id = $1 AND merged_into IS NULL", &p, "retention",
-             &r, err);
+    rc = run(c, "SELECT 1 FROM person WHERE id = $1 AND merged_into IS NULL", &p, "retention", &r,
+             err);
     if (rc == FC_OK) {
         if (PQntuples(r) != 1)
             rc = err_set(err, FC_ENOTFOUND, "person_id", "person not found or merged");
@@ -252,27 +252,30 @@ int pg_retention_person_anonymise(struct store *s, fc_id_t person_id, fc_time_t 
         rc = group_exec(c, sql, person_id, at, false, &out->identifiers, err);
     }
     if (rc == FC_OK)
-        rc = group_exec(c,
-                        "UPDATE contact SET raw_details = NULL, match_snapshot = NULL, "
-                        "anonymised_at = $2 WHERE anonymised_at IS NULL AND caller_person_id IN "
-                        GROUP_OF_1,
-                        person_id, at, true, &out->contacts, err);
+        rc = group_exec(
+            c,
+            "UPDATE contact SET raw_details = NULL, match_snapshot = NULL, "
+            "anonymised_at = $2 WHERE anonymised_at IS NULL AND caller_person_id IN " GROUP_OF_1,
+            person_id, at, true, &out->contacts, err);
     if (rc == FC_OK)
-        rc = group_exec(c,
-                        "UPDATE flag SET reason = NULL, raw_details = NULL, external_ref = NULL, "
-                        "anonymised_at = $2 WHERE anonymised_at IS NULL AND person_id IN "
-                        GROUP_OF_1,
-                        person_id, at, true, &out->flags, err);
+        rc = group_exec(
+            c,
+            "UPDATE flag SET reason = NULL, raw_details = NULL, external_ref = NULL, "
+            "anonymised_at = $2 WHERE anonymised_at IS NULL AND person_id IN " GROUP_OF_1,
+            person_id, at, true, &out->flags, err);
     if (rc == FC_OK)
         rc = group_exec(c,
                         "UPDATE person SET anonymised_at = $2 WHERE anonymised_at IS NULL AND "
                         "id IN " GROUP_OF_1,
                         person_id, at, true, &out->persons, err);
+    /* other nodes re-read the person, find no identifiers and forget it (match_sync) */
+    if (rc == FC_OK)
+        rc = pg_feed_append(c, "person", person_id, 0, err);
     return pg_tx_end(c, rc, err);
 }
 
-int pg_retention_incidents_due(struct store *s, fc_time_t before, struct arena *a,
-                               fc_id_t **out, size_t *n, struct fc_err *err)
+int pg_retention_incidents_due(struct store *s, fc_time_t before, struct arena *a, fc_id_t **out,
+                               size_t *n, struct fc_err *err)
 {
     static const char sql[] =
         "SELECT i.id FROM incident i WHERE i.status = 'closed' AND i.closed_at < $1"

@@ -114,6 +114,13 @@ enum sqlite_slot {
     SLOT_SURVEY_RESPONSE_INSERT,
     SLOT_POLICEUK_INSERT,
     SLOT_POLICEUK_UPDATE,
+    /* sqlite_nodes.c */
+    SLOT_FEED_APPEND,
+    SLOT_FEED_HEAD,
+    SLOT_FEED_PURGED,
+    SLOT_FEED_SINCE,
+    SLOT_FEED_PURGE_MARK,
+    SLOT_FEED_PURGE,
     SLOT_COUNT
 };
 _Static_assert(SLOT_COUNT <= SQLITE_MAX_STMTS, "raise SQLITE_MAX_STMTS");
@@ -144,6 +151,7 @@ struct sqlite_store {
     pthread_cond_t audit_cond;
     struct audit_waiter *audit_queue, **audit_tail;
     bool audit_leader;
+    int64_t node_tag; /* random, positive: this handle's origin in the change feed */
 };
 
 /* The calling thread's connection, opened on first use. */
@@ -381,6 +389,9 @@ int sqlite_row_set(struct store *s, const struct store_table *t, const char *key
                    const char *col, const char *val, struct fc_err *err);
 int sqlite_ids_reset(struct store *s, struct fc_err *err);
 /* several nodes (sqlite_nodes.c): one node, nothing shared */
+/* Appends a change (kind "person", "merge" or "unmerge") inside the caller's transaction. */
+int sqlite_feed_append(struct sqlite_conn *c, const char *kind, fc_id_t person_id,
+                       fc_id_t other_id, struct fc_err *err);
 int sqlite_changes_head(struct store *s, int64_t *out, struct fc_err *err);
 int sqlite_changes_since(struct store *s, int64_t *cursor, store_change_cb cb, void *ctx,
                          bool *gap, struct fc_err *err);

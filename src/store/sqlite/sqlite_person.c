@@ -188,6 +188,8 @@ int sqlite_person_insert(struct store *s, const struct person *p, fc_id_t *out, 
         goto out;
     fc_id_t pid = sqlite3_last_insert_rowid(c->db);
     rc = insert_identifiers(c, p, pid, now, err);
+    if (rc == FC_OK)
+        rc = sqlite_feed_append(c, "person", pid, 0, err);
     if (rc == FC_OK && out)
         *out = pid;
 out:
@@ -206,6 +208,8 @@ int sqlite_person_add_identifiers(struct store *s, const struct person *p, struc
     rc = insert_identifiers(c, p, p->id, time_now(), err);
     if (rc == FC_EINVAL && err && strstr(err->msg, "does not exist") != NULL)
         rc = err_set(err, FC_ENOTFOUND, "id", "person not found");
+    if (rc == FC_OK)
+        rc = sqlite_feed_append(c, "person", p->id, 0, err);
     return sqlite_tx_end(c, rc, err);
 }
 
@@ -542,7 +546,7 @@ int sqlite_person_set_merged(struct store *s, fc_id_t from, fc_id_t into, struct
     struct sqlite_conn *c;
     sqlite3_stmt *st = NULL;
     struct arena a;
-    struct person target;
+    struct person target, self;
     arena_init(&a, 0);
     int rc = sqlite_conn_of(s, &c, err);
     if (rc != FC_OK)
@@ -560,6 +564,13 @@ int sqlite_person_set_merged(struct store *s, fc_id_t from, fc_id_t into, struct
         if (rc != FC_OK)
             goto out;
     }
+    /* whom `from` was merged into, for the change feed's un-merge */
+    rc = sqlite_person_get(s, from, &a, &self, err);
+    fc_id_t was_into = rc == FC_OK ? self.merged_into : 0;
+    if (rc == FC_ENOTFOUND)
+        rc = FC_OK; /* the update below finds no row and says so */
+    if (rc != FC_OK)
+        goto out;
     /* no chains: a person others are merged into is not merged itself */
     rc = sqlite_stmt(c, SLOT_PERSON_SET_MERGED,
                      "UPDATE person SET merged_into = ?2 WHERE id = ?1 AND (?2 IS NULL OR "
@@ -571,12 +582,14 @@ int sqlite_person_set_merged(struct store *s, fc_id_t from, fc_id_t into, struct
     sqlite_bind_id(st, 2, into);
     rc = sqlite_exec_stmt(c, st, "person merge", err);
     if (rc == FC_OK && sqlite3_changes(c->db) == 0) {
-        struct person self;
         rc = sqlite_person_get(s, from, &a, &self, err);
         if (rc == FC_OK)
             rc = err_set(err, FC_EINVAL, "id",
                          "other persons are merged into this person: un-merge them first");
     }
+    if (rc == FC_OK)
+        rc = into != 0 ? sqlite_feed_append(c, "merge", from, into, err)
+                       : sqlite_feed_append(c, "unmerge", from, was_into, err);
 out:
     arena_free(&a);
     return sqlite_tx_end(c, rc, err);

@@ -274,6 +274,9 @@ int sqlite_retention_person_anonymise(struct store *s, fc_id_t person_id, fc_tim
                         "UPDATE person SET anonymised_at = ?2 WHERE anonymised_at IS NULL AND "
                         "id IN " GROUP_OF_1,
                         person_id, at, &out->persons, err);
+    /* a running server re-reads the person, finds no identifiers and forgets it */
+    if (rc == FC_OK)
+        rc = sqlite_feed_append(c, "person", person_id, 0, err);
 out:
     return sqlite_tx_end(c, rc, err);
 }

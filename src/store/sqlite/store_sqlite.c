@@ -5,15 +5,17 @@
 #include "store/sqlite/store_sqlite.h"
 
 #include <pthread.h>
+#include <sodium.h>
 #include <sqlite3.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "store/sqlite/sqlite_cases.h"
 #include "store/sqlite/sqlite_intake.h"
-#include "store/sqlite/sqlite_open311.h"
 #include "store/sqlite/sqlite_internal.h"
+#include "store/sqlite/sqlite_open311.h"
 #include "util/assets.h"
 #include "util/log.h"
 
@@ -107,7 +109,8 @@ int sqlite_latest_version(void)
     size_t plen = strlen(MIGRATIONS_PREFIX);
     int latest = 0;
     for (const struct asset *a = fc_assets; a->path; a++) {
-        if (strncmp(a->path, MIGRATIONS_PREFIX, plen) == 0 && (int)strtol(a->path + plen, NULL, 10) > latest)
+        if (strncmp(a->path, MIGRATIONS_PREFIX, plen) == 0 &&
+            (int)strtol(a->path + plen, NULL, 10) > latest)
             latest = (int)strtol(a->path + plen, NULL, 10);
     }
     return latest;
@@ -117,7 +120,8 @@ static const struct asset *migration_find(int version)
 {
     size_t plen = strlen(MIGRATIONS_PREFIX);
     for (const struct asset *a = fc_assets; a->path; a++) {
-        if (strncmp(a->path, MIGRATIONS_PREFIX, plen) == 0 && (int)strtol(a->path + plen, NULL, 10) == version)
+        if (strncmp(a->path, MIGRATIONS_PREFIX, plen) == 0 &&
+            (int)strtol(a->path + plen, NULL, 10) == version)
             return a;
     }
     return NULL;
@@ -388,6 +392,8 @@ int store_sqlite_open(const char *path, struct store **out, struct fc_err *err)
     pthread_mutex_init(&ss->audit_lock, NULL);
     pthread_cond_init(&ss->audit_cond, NULL);
     ss->audit_tail = &ss->audit_queue;
+    randombytes_buf(&ss->node_tag, sizeof(ss->node_tag));
+    ss->node_tag &= INT64_MAX; /* positive */
     ss->base.ops = &sqlite_ops;
     struct sqlite_conn *c;
     int rc = sqlite_conn_get(ss, &c, err);

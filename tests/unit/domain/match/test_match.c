@@ -178,6 +178,35 @@ static void test_unmerge_gives_each_person_its_own_values(void **state)
     match_service_free(s);
 }
 
+static void test_forget_erases_a_person_from_every_lookup(void **state)
+{
+    (void)state;
+    struct match_service *s = service_with_people();
+    struct arena a;
+    arena_init(&a, 0);
+    struct fc_err err;
+    const struct match_record sue = { .forename = "Susan", .surname = "Hughes",
+                                      .dob = "1963-07-01", .phone = "+447700900555" };
+    const struct match_record rob = { .forename = "Robert", .surname = "Hughes",
+                                      .dob = "1961-03-12", .phone = "+447700900123" };
+    assert_int_equal(best(s, &sue, &a), 2);
+    assert_int_equal(match_person_forget(s, 2, &err), FC_OK);
+    struct match_result res;
+    const struct match_record by_phone = { .phone = "07700 900555" };
+    const struct match_record *queries[] = { &sue, &by_phone };
+    for (size_t q = 0; q < 2; q++) {
+        assert_int_equal(match_lookup(s, queries[q], T2024, &a, &res, &err), FC_OK);
+        for (size_t i = 0; i < res.n; i++)
+            assert_int_not_equal(res.cands[i].person_id, 2);
+    }
+    /* the household member is untouched; forgetting twice, or someone unknown, is fine */
+    assert_int_equal(best(s, &rob, &a), 1);
+    assert_int_equal(match_person_forget(s, 2, &err), FC_OK);
+    assert_int_equal(match_person_forget(s, 424242, &err), FC_OK);
+    arena_free(&a);
+    match_service_free(s);
+}
+
 static void test_empty_query_refused(void **state)
 {
     (void)state;
@@ -257,6 +286,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_household_member_not_same),
         cmocka_unit_test(test_merge_moves_identifiers),
         cmocka_unit_test(test_unmerge_gives_each_person_its_own_values),
+        cmocka_unit_test(test_forget_erases_a_person_from_every_lookup),
         cmocka_unit_test(test_empty_query_refused),
         cmocka_unit_test(test_concurrent_readers_and_writer),
     };

@@ -1,6 +1,7 @@
 /*
  * domain/match/match_sync: changes other nodes made reach this node's index; its own are
- * skipped; a merge stops the merged person matching; a purged gap rebuilds the index; a
+ * skipped; a merge stops the merged person matching; a person anonymised elsewhere is
+ * forgotten; a purged gap rebuilds the index; a
  * store failure leaves the cursor before the change, so it is applied on the next pass.
  * The store is a fake with a scripted feed and a few persons.
  */
@@ -187,6 +188,30 @@ static void test_merge_elsewhere_stops_the_merged_person_matching(void **state)
     match_service_free(m);
 }
 
+static void test_anonymised_elsewhere_is_forgotten(void **state)
+{
+    (void)state;
+    struct fake f;
+    struct match_service *m;
+    struct fc_err err = { 0 };
+    fake_init(&f);
+    assert_int_equal(match_service_create(NULL, NULL, &m, &err), FC_OK);
+    assert_int_equal(match_service_load(m, &f.base, &err), FC_OK);
+    assert_int_equal(best(m, 2), 2);
+    /* retention on another node deleted every identifier of person 2 */
+    f.persons[2].n_names = 0;
+    f.persons[2].n_phones = 0;
+    feed(&f, 3, STORE_CHANGE_PERSON, 2, 0, false);
+    int64_t cursor = 1;
+    size_t applied = 0;
+    bool rebuilt;
+    assert_int_equal(match_sync_apply(m, &f.base, &cursor, &applied, &rebuilt, &err), FC_OK);
+    assert_int_equal(applied, 1);
+    assert_int_equal(best(m, 2), 0);
+    assert_int_equal(best(m, 1), 1);
+    match_service_free(m);
+}
+
 static void test_purged_gap_rebuilds_from_the_store(void **state)
 {
     (void)state;
@@ -238,6 +263,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_other_nodes_changes_reach_the_index_own_are_skipped),
         cmocka_unit_test(test_merge_elsewhere_stops_the_merged_person_matching),
+        cmocka_unit_test(test_anonymised_elsewhere_is_forgotten),
         cmocka_unit_test(test_purged_gap_rebuilds_from_the_store),
         cmocka_unit_test(test_store_failure_keeps_the_cursor_before_the_change),
     };
