@@ -100,6 +100,34 @@ static void identifiers(struct html *h, const struct person *p)
     html_close(h, "dl");
 }
 
+/* Who viewed this record (supervisors only: ui_person_view.show_views). */
+static void views_panel(struct html *h, const struct ui_person_view *v)
+{
+    char when[32];
+    html_open(h, "section", "class", "panel", "aria-labelledby", "h-views", NULL);
+    html_elem(h, "h2", "Who viewed this record", "id", "h-views", NULL);
+    html_open(h, "div", "class", "table-wrap", NULL);
+    html_open(h, "table", "data-testid", "views", NULL);
+    html_raw(h, "<thead><tr><th scope=\"col\">When</th><th scope=\"col\">Who</th>"
+                "<th scope=\"col\">Organisation</th><th scope=\"col\">What</th>"
+                "<th scope=\"col\">Why</th></tr></thead>");
+    html_open(h, "tbody", NULL);
+    for (size_t i = 0; i < v->n_views; i++) {
+        ui_time_format(when, sizeof(when), v->views[i].at);
+        html_open(h, "tr", NULL);
+        html_elem(h, "td", when, NULL);
+        html_elem(h, "td", v->views[i].who, NULL);
+        html_elem(h, "td", v->views[i].org ? v->views[i].org : "—", NULL);
+        html_elem(h, "td", v->views[i].action, NULL);
+        html_elem(h, "td", v->views[i].purpose ? v->views[i].purpose : "—", NULL);
+        html_close(h, "tr");
+    }
+    html_close(h, "tbody");
+    html_close(h, "table");
+    html_close(h, "div");
+    html_close(h, "section");
+}
+
 void ui_person_render(struct html *h, const struct ui_page *page, const struct ui_person_view *v)
 {
     char when[32], text[400];
@@ -179,27 +207,7 @@ void ui_person_render(struct html *h, const struct ui_page *page, const struct u
     html_close(h, "ul");
     html_close(h, "section");
 
-    html_open(h, "section", "class", "panel", "aria-labelledby", "h-views", NULL);
-    html_elem(h, "h2", "Who viewed this record", "id", "h-views", NULL);
-    html_open(h, "div", "class", "table-wrap", NULL);
-    html_open(h, "table", "data-testid", "views", NULL);
-    html_raw(h, "<thead><tr><th scope=\"col\">When</th><th scope=\"col\">Who</th>"
-                "<th scope=\"col\">Organisation</th><th scope=\"col\">What</th>"
-                "<th scope=\"col\">Why</th></tr></thead>");
-    html_open(h, "tbody", NULL);
-    for (size_t i = 0; i < v->n_views; i++) {
-        ui_time_format(when, sizeof(when), v->views[i].at);
-        html_open(h, "tr", NULL);
-        html_elem(h, "td", when, NULL);
-        html_elem(h, "td", v->views[i].who, NULL);
-        html_elem(h, "td", v->views[i].org ? v->views[i].org : "—", NULL);
-        html_elem(h, "td", v->views[i].action, NULL);
-        html_elem(h, "td", v->views[i].purpose ? v->views[i].purpose : "—", NULL);
-        html_close(h, "tr");
-    }
-    html_close(h, "tbody");
-    html_close(h, "table");
-    html_close(h, "div");
-    html_close(h, "section");
+    if (v->show_views)
+        views_panel(h, v);
     ui_page_end(h);
 }

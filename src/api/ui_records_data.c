@@ -102,6 +102,17 @@ int ui_person_page_build(const struct ui_services *svc, const struct ui_viewer *
                                      .status = inc->status == INCIDENT_OPEN ? "open" : "closed" };
     }
 
+    out->person = &sum->person;
+    out->flags = sum->flags;
+    out->n_flags = sum->n_flags;
+    out->history = hist;
+    out->n_history = sum->n_incidents;
+    out->contacts_12m = sum->labels.prior_calls_12m;
+    /* who looked at this person is audit data: supervisors see it, as the audit reports'
+     * API allows (admins cannot open a person's record at all) */
+    out->show_views = viewer->role == ROLE_SUPERVISOR;
+    if (!out->show_views)
+        return FC_OK;
     struct audit_event *events = NULL;
     size_t n_events = 0;
     rc = store_audit_list(svc->store, "person", person_id, 0, a, &events, &n_events, err);
@@ -123,12 +134,6 @@ int ui_person_page_build(const struct ui_services *svc, const struct ui_viewer *
                                            .at = e->at };
     }
 
-    out->person = &sum->person;
-    out->flags = sum->flags;
-    out->n_flags = sum->n_flags;
-    out->history = hist;
-    out->n_history = sum->n_incidents;
-    out->contacts_12m = sum->labels.prior_calls_12m;
     out->views = views;
     out->n_views = n_views;
     return FC_OK;

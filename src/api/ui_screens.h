@@ -222,6 +222,7 @@ struct ui_person_view {
     int contacts_12m;
     const struct ui_case_ref *cases;
     size_t n_cases;
+    bool show_views; /* the "who viewed" panel: supervisors only (DESIGN section 3) */
     const struct ui_view_event *views;
     size_t n_views;
 };

@@ -84,8 +84,20 @@ test("a police officer does see the same incident", async () => {
     const person = await page.goto(world.base + personPath);
     assert.equal(person.status(), 200);
     assert.match(await page.locator("main").innerText(), /Priya Mistry/);
+    /* who looked at a record is audit data: a supervisor's, not an officer's */
+    assert.equal(await page.getByTestId("views").count(), 0);
+    assertPageClean(page);
+    await context.close();
+});
+
+test("a supervisor sees who viewed the person's record", async () => {
+    const { context, page } = await newPage(browser);
+    await login(page, world.base, USERS.supervisor.username, USERS.supervisor.password);
+    const person = await page.goto(world.base + personPath);
+    assert.equal(person.status(), 200);
     const views = page.getByTestId("views");
     assert.match(await views.innerText(), /officer/);
+    assert.match(await views.innerText(), /supervisor/);
     await screenshot(page, "person-record");
     assertPageClean(page);
     await context.close();

@@ -1072,6 +1072,10 @@ static void complaint_row(struct rd *d, void *out)
     r->is_hate = rd_int(d, 5) != 0;
 }
 
+#define COMPLAINT_IS_HATE                                                                          \
+    "(i.incident_type = 'hate_motivated' OR EXISTS (SELECT 1 FROM incident_person ip "             \
+    "WHERE ip.incident_id = i.id AND ip.is_hate_strand = 1))::int"
+
 int pg_history_complaints(struct store *s, fc_id_t person_id, const char *problem_key,
                           fc_time_t from, fc_time_t to, fc_id_t exclude_contact, struct arena *a,
                           struct history_complaint_row **out, size_t *n, struct fc_err *err)
@@ -1084,15 +1088,21 @@ int pg_history_complaints(struct store *s, fc_id_t person_id, const char *proble
     pg_param_text(&p, problem_key != NULL && problem_key[0] ? problem_key : NULL);
     return query_rows(
         s, PG_HIST_COMPLAINTS,
+        /* the person's contacts and the problem's, each through its own index */
         "SELECT c.id, coalesce(p.merged_into, c.caller_person_id), i.location_key, "
-        "c.received_at, i.occurred_at, "
-        "(i.incident_type = 'hate_motivated' OR EXISTS (SELECT 1 FROM incident_person ip "
-        "WHERE ip.incident_id = i.id AND ip.is_hate_strand = 1))::int "
-        "FROM contact c LEFT JOIN incident i ON i.id = c.incident_id "
+        "c.received_at, i.occurred_at, " COMPLAINT_IS_HATE
+        " FROM contact c LEFT JOIN incident i ON i.id = c.incident_id "
         "LEFT JOIN person p ON p.id = c.caller_person_id "
-        "WHERE c.received_at >= $1 AND c.received_at < $2 "
-        "AND c.id IS DISTINCT FROM $3::bigint AND ("
-        "($4::bigint IS NOT NULL AND (p.id = $4::bigint OR p.merged_into = $4::bigint)) OR "
-        "($5::text IS NOT NULL AND i.location_key = $5::text)) ORDER BY c.received_at, c.id",
+        "WHERE $4::bigint IS NOT NULL AND c.caller_person_id IN "
+        "(SELECT $4::bigint UNION SELECT id FROM person WHERE merged_into = $4::bigint) "
+        "AND c.received_at >= $1 AND c.received_at < $2 "
+        "AND c.id IS DISTINCT FROM $3::bigint "
+        "UNION SELECT c.id, coalesce(p.merged_into, c.caller_person_id), i.location_key, "
+        "c.received_at, i.occurred_at, " COMPLAINT_IS_HATE
+        " FROM incident i JOIN contact c ON c.incident_id = i.id "
+        "LEFT JOIN person p ON p.id = c.caller_person_id "
+        "WHERE $5::text IS NOT NULL AND i.location_key = $5::text "
+        "AND c.received_at >= $1 AND c.received_at < $2 "
+        "AND c.id IS DISTINCT FROM $3::bigint ORDER BY 4, 1",
         &p, sizeof(**out), complaint_row, a, (void **)out, n, "history complaints", err);
 }

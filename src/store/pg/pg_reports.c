@@ -92,16 +92,16 @@ static void window_params(struct pg_params *p, const struct report_filter *f)
     pg_param_id(p, f->org_id);
 }
 
-#define WINDOW(t) " ($1::bigint IS NULL OR " t " >= $1::bigint) AND ($2::bigint IS NULL OR " t \
-                  " < $2::bigint) "
+#define WINDOW(t)                                                                                  \
+    " ($1::bigint IS NULL OR " t " >= $1::bigint) AND ($2::bigint IS NULL OR " t " < $2::bigint) "
 #define ORG(col) " ($3::bigint IS NULL OR " col " = $3::bigint) "
 #define ORDER_PG " GROUP BY p, g ORDER BY p, g"
 /* A group key column: its text sorts byte-wise. */
 #define KEY(name) " COLLATE \"C\" AS " name
 
 /* Runs a one-off report query (the SQL depends on the period and dimension). */
-static int run_query(struct store *s, const char *sql, const struct pg_params *p,
-                     PGresult **res, struct fc_err *err)
+static int run_query(struct store *s, const char *sql, const struct pg_params *p, PGresult **res,
+                     struct fc_err *err)
 {
     struct pg_conn *c;
     *res = NULL;
@@ -124,8 +124,8 @@ static int oom(struct fc_err *err)
 }
 
 /* Runs a (period, group, n) query into report_count rows. */
-static int run_counts(struct store *s, const char *sql, const struct pg_params *p,
-                      struct arena *a, struct report_count **out, size_t *n, struct fc_err *err)
+static int run_counts(struct store *s, const char *sql, const struct pg_params *p, struct arena *a,
+                      struct report_count **out, size_t *n, struct fc_err *err)
 {
     PGresult *r;
     *out = NULL;
@@ -160,8 +160,8 @@ int pg_report_incident_counts(struct store *s, const struct report_filter *f, st
     if (!dim || !period_sql(f->period, per, sizeof(per), "i.created_at"))
         return dim_unsupported(err);
     snprintf(sql, sizeof(sql),
-             "SELECT (%s)" KEY("p") ", (%s)" KEY("g") ", count(*) FROM incident i WHERE" WINDOW("i.created_at")
-             "AND" ORG("i.org_id") ORDER_PG,
+             "SELECT (%s)" KEY("p") ", (%s)" KEY("g") ", count(*) FROM incident i WHERE" WINDOW(
+                 "i.created_at") "AND" ORG("i.org_id") ORDER_PG,
              per, dim);
     struct pg_params p = { 0 };
     window_params(&p, f);
@@ -177,10 +177,11 @@ int pg_report_contact_counts(struct store *s, const struct report_filter *f, str
     if (!dim || !period_sql(f->period, per, sizeof(per), "c.received_at"))
         return dim_unsupported(err);
     snprintf(sql, sizeof(sql),
-             "SELECT (%s)" KEY("p") ", (%s)" KEY("g") ", count(*) FROM contact c "
-             "LEFT JOIN incident i ON i.id = c.incident_id "
-             "LEFT JOIN contact_labels l ON l.contact_id = c.id WHERE" WINDOW("c.received_at")
-             "AND" ORG("c.org_id") ORDER_PG,
+             "SELECT (%s)" KEY("p") ", (%s)" KEY(
+                 "g") ", count(*) FROM contact c "
+                      "LEFT JOIN incident i ON i.id = c.incident_id "
+                      "LEFT JOIN contact_labels l ON l.contact_id = c.id WHERE" WINDOW(
+                          "c.received_at") "AND" ORG("c.org_id") ORDER_PG,
              per, dim);
     struct pg_params p = { 0 };
     window_params(&p, f);
@@ -194,9 +195,10 @@ int pg_report_triggers(struct store *s, const struct report_filter *f, struct ar
     if (!period_sql(f->period, per, sizeof(per), "t.applied_at"))
         return dim_unsupported(err);
     snprintf(sql, sizeof(sql),
-             "SELECT (%s)" KEY("p") ", (t.status || '/' || coalesce(t.outcome, ''))" KEY("g") ", count(*) "
-             "FROM community_trigger t LEFT JOIN incident i ON i.id = t.incident_id "
-             "WHERE" WINDOW("t.applied_at") "AND" ORG("i.org_id") ORDER_PG,
+             "SELECT (%s)" KEY("p") ", (t.status || '/' || coalesce(t.outcome, ''))" KEY(
+                 "g") ", count(*) "
+                      "FROM community_trigger t LEFT JOIN incident i ON i.id = t.incident_id "
+                      "WHERE" WINDOW("t.applied_at") "AND" ORG("i.org_id") ORDER_PG,
              per);
     struct pg_params p = { 0 };
     window_params(&p, f);
@@ -235,10 +237,14 @@ int pg_policeuk_counts(struct store *s, const struct report_filter *f, const cha
     char sql[1024];
     /* months compare as text: $1 and $2 are turned into "YYYY-MM" in SQL */
     snprintf(sql, sizeof(sql),
-             "SELECT (%s)" KEY("p") ", (%s)" KEY("g") ", count(*) FROM policeuk_record r WHERE"
-             " ($1::bigint IS NULL OR r.month >= to_char(" UTC("$1::bigint") ", 'YYYY-MM'))"
-             " AND ($2::bigint IS NULL OR r.month < to_char(" UTC("$2::bigint") ", 'YYYY-MM'))"
-             " AND ($3::text IS NULL OR r.crime_type = $3::text)" ORDER_PG,
+             "SELECT (%s)" KEY("p") ", (%s)" KEY(
+                 "g") ", count(*) FROM policeuk_record r WHERE"
+                      " ($1::bigint IS NULL OR r.month >= to_char(" UTC(
+                          "$1::bigint") ", 'YYYY-MM'))"
+                                        " AND ($2::bigint IS NULL OR r.month < to_char(" UTC(
+                                            "$2::bigint") ", 'YYYY-MM'))"
+                                                          " AND ($3::text IS NULL OR r.crime_type "
+                                                          "= $3::text)" ORDER_PG,
              per, dim);
     struct pg_params p = { 0 };
     pg_param_id(&p, f->from);
@@ -265,37 +271,46 @@ int pg_report_first_contact(struct store *s, const struct report_filter *f, stru
      * with the facts, materialised so each EXISTS runs once per contact.
      */
     char sql[6144];
-    snprintf(sql, sizeof(sql),
-             "WITH x AS (SELECT c.*, coalesce(pp.merged_into, pp.id) AS rid FROM contact c"
-             " LEFT JOIN person pp ON pp.id = c.caller_person_id"
-             " WHERE" WINDOW("c.received_at") "AND" ORG("c.org_id") "),"
-             "y AS MATERIALIZED (SELECT c.id, c.incident_id,"
-             " (c.rid IS NOT NULL AND (EXISTS (SELECT 1 FROM contact c2"
-             "   WHERE c2.caller_person_id = c.rid AND c2.received_at < c.received_at"
-             "   AND c2.received_at >= c.received_at - " YEAR_S ")"
-             "  OR EXISTS (SELECT 1 FROM person q JOIN contact c2 ON c2.caller_person_id = q.id"
-             "   WHERE q.merged_into = c.rid AND c2.received_at < c.received_at"
-             "   AND c2.received_at >= c.received_at - " YEAR_S "))) AS rep,"
-             " (c.rid IS NOT NULL AND (EXISTS (SELECT 1 FROM flag fl WHERE fl.person_id = c.rid"
-             "   AND fl.flagged_at <= c.received_at"
-             "   AND (fl.withdrawn_at IS NULL OR fl.withdrawn_at > c.received_at))"
-             "  OR EXISTS (SELECT 1 FROM person q JOIN flag fl ON fl.person_id = q.id"
-             "   WHERE q.merged_into = c.rid AND fl.flagged_at <= c.received_at"
-             "   AND (fl.withdrawn_at IS NULL OR fl.withdrawn_at > c.received_at)))) AS vul,"
-             " coalesce(l.is_repeat_victim, 0) <> 0 AS rep_f,"
-             " coalesce(l.is_vulnerable, 0) <> 0 AS vul_f,"
-             " EXISTS (SELECT 1 FROM risk_assessment ra WHERE ra.contact_id = c.id) AS screened,"
-             " (%s)" KEY("p") ", (%s)" KEY("g")
-             " FROM x AS c LEFT JOIN contact_labels l ON l.contact_id = c.id"
-             " LEFT JOIN incident i ON i.id = c.incident_id)"
-             "SELECT p, g, count(*), count(*) FILTER (WHERE rep),"
-             " count(*) FILTER (WHERE rep AND rep_f), count(*) FILTER (WHERE vul),"
-             " count(*) FILTER (WHERE vul AND vul_f), count(*) FILTER (WHERE rep OR vul),"
-             " count(*) FILTER (WHERE (rep OR vul) AND (rep_f OR vul_f)),"
-             " count(*) FILTER (WHERE (rep_f OR vul_f) AND NOT (rep OR vul)),"
-             " count(incident_id), count(*) FILTER (WHERE incident_id IS NOT NULL AND screened)"
-             " FROM y" ORDER_PG,
-             per, dim);
+    snprintf(
+        sql, sizeof(sql),
+        "WITH x AS (SELECT c.*, coalesce(pp.merged_into, pp.id) AS rid FROM contact c"
+        " LEFT JOIN person pp ON pp.id = c.caller_person_id"
+        " WHERE" WINDOW("c.received_at") "AND" ORG(
+            "c.org_id") "),"
+                        "y AS MATERIALIZED (SELECT c.id, c.incident_id,"
+                        " (c.rid IS NOT NULL AND (EXISTS (SELECT 1 FROM contact c2"
+                        "   WHERE c2.caller_person_id = c.rid AND c2.received_at < c.received_at"
+                        "   AND c2.received_at >= c.received_at - " YEAR_S ")"
+                        "  OR EXISTS (SELECT 1 FROM person q JOIN contact c2 ON "
+                        "c2.caller_person_id = q.id"
+                        "   WHERE q.merged_into = c.rid AND c2.received_at < c.received_at"
+                        "   AND c2.received_at >= c.received_at - " YEAR_S "))) AS rep,"
+                        " (c.rid IS NOT NULL AND (EXISTS (SELECT 1 FROM flag fl WHERE fl.person_id "
+                        "= c.rid"
+                        "   AND fl.flagged_at <= c.received_at"
+                        "   AND (fl.withdrawn_at IS NULL OR fl.withdrawn_at > c.received_at))"
+                        "  OR EXISTS (SELECT 1 FROM person q JOIN flag fl ON fl.person_id = q.id"
+                        "   WHERE q.merged_into = c.rid AND fl.flagged_at <= c.received_at"
+                        "   AND (fl.withdrawn_at IS NULL OR fl.withdrawn_at > c.received_at)))) AS "
+                        "vul,"
+                        " coalesce(l.is_repeat_victim, 0) <> 0 AS rep_f,"
+                        " coalesce(l.is_vulnerable, 0) <> 0 AS vul_f,"
+                        " EXISTS (SELECT 1 FROM risk_assessment ra WHERE ra.contact_id = c.id) AS "
+                        "screened,"
+                        " (%s)" KEY("p") ", (%s)" KEY(
+                            "g") " FROM x AS c LEFT JOIN contact_labels l ON l.contact_id = c.id"
+                                 " LEFT JOIN incident i ON i.id = c.incident_id)"
+                                 "SELECT p, g, count(*), count(*) FILTER (WHERE rep),"
+                                 " count(*) FILTER (WHERE rep AND rep_f), count(*) FILTER (WHERE "
+                                 "vul),"
+                                 " count(*) FILTER (WHERE vul AND vul_f), count(*) FILTER (WHERE "
+                                 "rep OR vul),"
+                                 " count(*) FILTER (WHERE (rep OR vul) AND (rep_f OR vul_f)),"
+                                 " count(*) FILTER (WHERE (rep_f OR vul_f) AND NOT (rep OR vul)),"
+                                 " count(incident_id), count(*) FILTER (WHERE incident_id IS NOT "
+                                 "NULL AND screened)"
+                                 " FROM y" ORDER_PG,
+        per, dim);
     struct pg_params p = { 0 };
     window_params(&p, f);
     PGresult *r;
@@ -333,9 +348,8 @@ int pg_report_first_contact(struct store *s, const struct report_filter *f, stru
 
 /* ---- tasks ---- */
 
-int pg_report_tasks(struct store *s, const struct report_filter *f, fc_time_t now,
-                    struct arena *a, struct report_task_count **out, size_t *n,
-                    struct fc_err *err)
+int pg_report_tasks(struct store *s, const struct report_filter *f, fc_time_t now, struct arena *a,
+                    struct report_task_count **out, size_t *n, struct fc_err *err)
 {
     char per[256], sql[2048];
     *out = NULL;
@@ -343,14 +357,15 @@ int pg_report_tasks(struct store *s, const struct report_filter *f, fc_time_t no
     if (!period_sql(f->period, per, sizeof(per), "t.due_at"))
         return dim_unsupported(err);
     snprintf(sql, sizeof(sql),
-             "SELECT (%s)" KEY("p") ", t.kind" KEY("g") ", count(*),"
-             " count(*) FILTER (WHERE t.status = 'done' AND t.completed_at <= t.due_at),"
-             " count(*) FILTER (WHERE t.status = 'done' AND t.completed_at > t.due_at),"
-             " count(*) FILTER (WHERE t.status = 'open' AND t.due_at < $4::bigint),"
-             " count(*) FILTER (WHERE t.status = 'open' AND t.due_at >= $4::bigint)"
-             " FROM task t LEFT JOIN incident i ON i.id = t.incident_id"
-             " WHERE t.status <> 'cancelled' AND" WINDOW("t.due_at") "AND" ORG("i.org_id")
-                 ORDER_PG,
+             "SELECT (%s)" KEY("p") ", t.kind" KEY(
+                 "g") ", count(*),"
+                      " count(*) FILTER (WHERE t.status = 'done' AND t.completed_at <= t.due_at),"
+                      " count(*) FILTER (WHERE t.status = 'done' AND t.completed_at > t.due_at),"
+                      " count(*) FILTER (WHERE t.status = 'open' AND t.due_at < $4::bigint),"
+                      " count(*) FILTER (WHERE t.status = 'open' AND t.due_at >= $4::bigint)"
+                      " FROM task t LEFT JOIN incident i ON i.id = t.incident_id"
+                      " WHERE t.status <> 'cancelled' AND" WINDOW("t.due_at") "AND" ORG("i.org_id")
+                          ORDER_PG,
              per);
     struct pg_params p = { 0 };
     window_params(&p, f);
@@ -394,19 +409,22 @@ int pg_report_satisfaction(struct store *s, const struct report_filter *f, struc
     *n = 0;
     if (!dim || !period_sql(f->period, per, sizeof(per), "r.responded_at"))
         return dim_unsupported(err);
-    /* Q1-Q5: satisfied = 1..3 over valid 1..7; Q6 stopped = yes over yes/reduced/no; Q7
-     * action = yes over yes/no. Don't know (0) is excluded. */
-#define SAT(q) " count(*) FILTER (WHERE r." q " BETWEEN 1 AND 3), count(*) FILTER (WHERE r." q \
-               " BETWEEN 1 AND 7),"
+        /* Q1-Q5: satisfied = 1..3 over valid 1..7; Q6 stopped = yes over yes/reduced/no; Q7
+         * action = yes over yes/no. Don't know (0) is excluded. */
+#define SAT(q)                                                                                     \
+    " count(*) FILTER (WHERE r." q " BETWEEN 1 AND 3), count(*) FILTER (WHERE r." q                \
+    " BETWEEN 1 AND 7),"
     snprintf(sql, sizeof(sql),
-             "SELECT (%s)" KEY("p") ", (%s)" KEY("g") "," SAT("q1") SAT("q2") SAT("q3") SAT("q4") SAT("q5")
-             " count(*) FILTER (WHERE r.q6 = 'yes'), count(*) FILTER (WHERE r.q6 <> 'dont_know'),"
-             " count(*) FILTER (WHERE r.q7 = 'yes'), count(*) FILTER (WHERE r.q7 <> 'dont_know')"
-             " FROM survey_response r JOIN survey_queue q ON q.id = r.queue_id"
-             " LEFT JOIN incident i ON i.id = q.incident_id"
-             " LEFT JOIN contact c ON c.id = q.contact_id"
-             " LEFT JOIN contact_labels l ON l.contact_id = q.contact_id"
-             " WHERE" WINDOW("r.responded_at") "AND" ORG("i.org_id") ORDER_PG,
+             "SELECT (%s)" KEY("p") ", (%s)" KEY("g") "," SAT("q1") SAT("q2") SAT("q3") SAT("q4")
+                 SAT("q5") " count(*) FILTER (WHERE r.q6 = 'yes'), count(*) FILTER (WHERE r.q6 <> "
+                           "'dont_know'),"
+                           " count(*) FILTER (WHERE r.q7 = 'yes'), count(*) FILTER (WHERE r.q7 <> "
+                           "'dont_know')"
+                           " FROM survey_response r JOIN survey_queue q ON q.id = r.queue_id"
+                           " LEFT JOIN incident i ON i.id = q.incident_id"
+                           " LEFT JOIN contact c ON c.id = q.contact_id"
+                           " LEFT JOIN contact_labels l ON l.contact_id = q.contact_id"
+                           " WHERE" WINDOW("r.responded_at") "AND" ORG("i.org_id") ORDER_PG,
              per, dim);
 #undef SAT
     struct pg_params p = { 0 };
@@ -451,13 +469,13 @@ int pg_report_survey_rates(struct store *s, const struct report_filter *f, struc
     if (!period_sql(f->period, per, sizeof(per), "q.queued_at"))
         return dim_unsupported(err);
     snprintf(sql, sizeof(sql),
-             "SELECT (%s)" KEY("p") ", count(*), count(*) FILTER (WHERE q.status = 'invited'),"
-             " count(*) FILTER (WHERE q.status = 'responded'),"
-             " count(*) FILTER (WHERE q.status = 'declined'),"
-             " count(*) FILTER (WHERE q.status = 'not_eligible')"
-             " FROM survey_queue q LEFT JOIN incident i ON i.id = q.incident_id"
-             " WHERE" WINDOW("q.queued_at") "AND" ORG("i.org_id")
-             " GROUP BY p ORDER BY p",
+             "SELECT (%s)" KEY(
+                 "p") ", count(*), count(*) FILTER (WHERE q.status = 'invited'),"
+                      " count(*) FILTER (WHERE q.status = 'responded'),"
+                      " count(*) FILTER (WHERE q.status = 'declined'),"
+                      " count(*) FILTER (WHERE q.status = 'not_eligible')"
+                      " FROM survey_queue q LEFT JOIN incident i ON i.id = q.incident_id"
+                      " WHERE" WINDOW("q.queued_at") "AND" ORG("i.org_id") " GROUP BY p ORDER BY p",
              per);
     struct pg_params p = { 0 };
     window_params(&p, f);
@@ -532,16 +550,16 @@ int pg_survey_set_status(struct store *s, fc_id_t id, const char *status, struct
     struct pg_params p = { 0 };
     pg_param_int(&p, id);
     pg_param_text(&p, status);
-    rc = pg_exec(c, PG_SURVEY_SET_STATUS, "UPDATE survey_queue SET status = $2 WHERE id = $1",
-                 &p, "survey status", &r, err);
+    rc = pg_exec(c, PG_SURVEY_SET_STATUS, "UPDATE survey_queue SET status = $2 WHERE id = $1", &p,
+                 "survey status", &r, err);
     if (rc == FC_OK && strcmp(PQcmdTuples(r), "0") == 0)
         rc = err_set(err, FC_ENOTFOUND, "id", "no such survey");
     PQclear(r);
     return rc;
 }
 
-int pg_survey_person_recent(struct store *s, fc_id_t person_id, fc_time_t since,
-                            fc_id_t exclude_id, int64_t *out, struct fc_err *err)
+int pg_survey_person_recent(struct store *s, fc_id_t person_id, fc_time_t since, fc_id_t exclude_id,
+                            int64_t *out, struct fc_err *err)
 {
     struct pg_conn *c;
     PGresult *r = NULL;
@@ -554,9 +572,11 @@ int pg_survey_person_recent(struct store *s, fc_id_t person_id, fc_time_t since,
     pg_param_int(&p, since);
     pg_param_id(&p, exclude_id);
     rc = pg_exec(c, PG_SURVEY_PERSON_RECENT,
-                 "SELECT count(*) FROM survey_queue q LEFT JOIN person p ON p.id = $1::bigint"
-                 " WHERE (q.person_id = $1::bigint OR q.person_id = p.merged_into"
-                 "  OR q.person_id IN (SELECT id FROM person WHERE merged_into = $1::bigint))"
+                 /* an IN list, so the person index is used (see the SQLite store) */
+                 "SELECT count(*) FROM survey_queue q WHERE q.person_id IN"
+                 " (SELECT $1::bigint UNION SELECT merged_into FROM person WHERE id = $1::bigint"
+                 "  AND merged_into IS NOT NULL"
+                 "  UNION SELECT id FROM person WHERE merged_into = $1::bigint)"
                  " AND q.status IN ('invited', 'responded', 'declined')"
                  " AND q.queued_at >= $2::bigint AND q.id IS DISTINCT FROM $3::bigint",
                  &p, "survey history", &r, err);
@@ -681,8 +701,8 @@ static void upsert_params(struct pg_params *p, const struct policeuk_record *rec
         pg_param_text(p, txt[i] && txt[i][0] ? txt[i] : NULL);
     pg_param_double(p, rec->lat);
     pg_param_double(p, rec->lon);
-    const char *txt2[] = { rec->location, rec->lsoa_code, rec->lsoa_name, rec->crime_type,
-                           rec->last_outcome, rec->context, rec->source_file };
+    const char *txt2[] = { rec->location,     rec->lsoa_code, rec->lsoa_name,  rec->crime_type,
+                           rec->last_outcome, rec->context,   rec->source_file };
     for (int i = 0; i < 7; i++)
         pg_param_text(p, txt2[i] && txt2[i][0] ? txt2[i] : NULL);
     pg_param_int(p, rec->imported_at);
@@ -706,11 +726,11 @@ static const char upsert_sql[] =
     " lsoa_name = EXCLUDED.lsoa_name, crime_type = EXCLUDED.crime_type,"
     " last_outcome = EXCLUDED.last_outcome, context = EXCLUDED.context,"
     " source_file = EXCLUDED.source_file, imported_at = EXCLUDED.imported_at"
-    " WHERE " DIFF("crime_id") " OR " DIFF("month") " OR " DIFF("reported_by")
-    " OR " DIFF("falls_within") " OR " DIFF("lat") " OR " DIFF("lon")
-    " OR " DIFF("location") " OR " DIFF("lsoa_code") " OR " DIFF("lsoa_name")
-    " OR " DIFF("crime_type") " OR " DIFF("last_outcome") " OR " DIFF("context")
-    " RETURNING (o.xmax = 0) AS inserted";
+    " WHERE " DIFF("crime_id") " OR " DIFF("month") " OR " DIFF("reported_by") " OR " DIFF("falls_"
+                                                                                           "within") " OR " DIFF("lat") " OR " DIFF("lon") " OR " DIFF(
+        "location") " OR " DIFF("lsoa_code") " OR " DIFF("lsoa_name") " OR " DIFF("crime_type") " O"
+                                                                                                "R"
+                                                                                                " " DIFF("last_outcome") " OR " DIFF("context") " RETURNING (o.xmax = 0) AS inserted";
 #undef DIFF
 
 static enum policeuk_change upsert_change(const PGresult *r)

@@ -1082,6 +1082,10 @@ static void complaint_row(struct arena *a, sqlite3_stmt *st, void *out)
     r->is_hate = sqlite3_column_int(st, 5) != 0;
 }
 
+#define COMPLAINT_IS_HATE                                                                          \
+    "(i.incident_type = 'hate_motivated' OR EXISTS (SELECT 1 FROM incident_person ip "             \
+    "WHERE ip.incident_id = i.id AND ip.is_hate_strand = 1))"
+
 int sqlite_history_complaints(struct store *s, fc_id_t person_id, const char *problem_key,
                               fc_time_t from, fc_time_t to, fc_id_t exclude_contact,
                               struct arena *a, struct history_complaint_row **out, size_t *n,
@@ -1091,15 +1095,21 @@ int sqlite_history_complaints(struct store *s, fc_id_t person_id, const char *pr
     sqlite3_stmt *st = NULL;
     int rc = sqlite_prep_cached(
         s,
+        /* the person's contacts (their own and those of persons merged into them) and
+         * the problem's, each found through its own index (see history_place_incidents) */
         "SELECT c.id, coalesce(p.merged_into, c.caller_person_id), i.location_key, "
-        "c.received_at, i.occurred_at, "
-        "(i.incident_type = 'hate_motivated' OR EXISTS (SELECT 1 FROM incident_person ip "
-        "WHERE ip.incident_id = i.id AND ip.is_hate_strand = 1)) "
-        "FROM contact c LEFT JOIN incident i ON i.id = c.incident_id "
+        "c.received_at, i.occurred_at, " COMPLAINT_IS_HATE
+        " FROM contact c LEFT JOIN incident i ON i.id = c.incident_id "
         "LEFT JOIN person p ON p.id = c.caller_person_id "
-        "WHERE c.received_at >= ?1 AND c.received_at < ?2 AND c.id IS NOT ?3 AND ("
-        "(?4 IS NOT NULL AND (p.id = ?4 OR p.merged_into = ?4)) OR "
-        "(?5 IS NOT NULL AND i.location_key = ?5)) ORDER BY c.received_at, c.id",
+        "WHERE ?4 IS NOT NULL AND c.caller_person_id IN "
+        "(SELECT ?4 UNION SELECT id FROM person WHERE merged_into = ?4) "
+        "AND c.received_at >= ?1 AND c.received_at < ?2 AND c.id IS NOT ?3 "
+        "UNION SELECT c.id, coalesce(p.merged_into, c.caller_person_id), i.location_key, "
+        "c.received_at, i.occurred_at, " COMPLAINT_IS_HATE
+        " FROM incident i JOIN contact c ON c.incident_id = i.id "
+        "LEFT JOIN person p ON p.id = c.caller_person_id "
+        "WHERE ?5 IS NOT NULL AND i.location_key = ?5 "
+        "AND +c.received_at >= ?1 AND +c.received_at < ?2 AND c.id IS NOT ?3 ORDER BY 4, 1",
         &db, &st, err);
     if (rc != FC_OK)
         return rc;

@@ -100,8 +100,8 @@ static int prepare(struct sqlite_conn *c, const char *sql, sqlite3_stmt **st, st
 
 /* Runs a (period, group, n) query into report_count rows. */
 static int run_counts(struct store *s, const char *sql, const struct report_filter *f,
-                      const char *extra_text, struct arena *a, struct report_count **out,
-                      size_t *n, struct fc_err *err)
+                      const char *extra_text, struct arena *a, struct report_count **out, size_t *n,
+                      struct fc_err *err)
 {
     struct sqlite_conn *c;
     sqlite3_stmt *st = NULL;
@@ -141,17 +141,16 @@ out:
 
 #define WINDOW(t) " (?1 IS NULL OR " t " >= ?1) AND (?2 IS NULL OR " t " < ?2) "
 
-int sqlite_report_incident_counts(struct store *s, const struct report_filter *f,
-                                  struct arena *a, struct report_count **out, size_t *n,
-                                  struct fc_err *err)
+int sqlite_report_incident_counts(struct store *s, const struct report_filter *f, struct arena *a,
+                                  struct report_count **out, size_t *n, struct fc_err *err)
 {
     char per[256], sql[2048];
     const char *dim = dim_sql(f->dim, false, "i.created_at");
     if (!dim || !period_sql(f->period, per, sizeof(per), "i.created_at"))
         return dim_unsupported(err);
     snprintf(sql, sizeof(sql),
-             "SELECT %s AS p, %s AS g, count(*) FROM incident i WHERE" WINDOW("i.created_at")
-             "AND (?3 IS NULL OR i.org_id = ?3) GROUP BY p, g ORDER BY p, g",
+             "SELECT %s AS p, %s AS g, count(*) FROM incident i WHERE" WINDOW(
+                 "i.created_at") "AND (?3 IS NULL OR i.org_id = ?3) GROUP BY p, g ORDER BY p, g",
              per, dim);
     return run_counts(s, sql, f, NULL, a, out, n, err);
 }
@@ -167,8 +166,8 @@ int sqlite_report_contact_counts(struct store *s, const struct report_filter *f,
     snprintf(sql, sizeof(sql),
              "SELECT %s AS p, %s AS g, count(*) FROM contact c "
              "LEFT JOIN incident i ON i.id = c.incident_id "
-             "LEFT JOIN contact_labels l ON l.contact_id = c.id WHERE" WINDOW("c.received_at")
-             "AND (?3 IS NULL OR c.org_id = ?3) GROUP BY p, g ORDER BY p, g",
+             "LEFT JOIN contact_labels l ON l.contact_id = c.id WHERE" WINDOW(
+                 "c.received_at") "AND (?3 IS NULL OR c.org_id = ?3) GROUP BY p, g ORDER BY p, g",
              per, dim);
     return run_counts(s, sql, f, NULL, a, out, n, err);
 }
@@ -183,7 +182,7 @@ int sqlite_report_triggers(struct store *s, const struct report_filter *f, struc
              "SELECT %s AS p, t.status || '/' || coalesce(t.outcome, '') AS g, count(*) "
              "FROM community_trigger t LEFT JOIN incident i ON i.id = t.incident_id "
              "WHERE" WINDOW("t.applied_at") "AND (?3 IS NULL OR i.org_id = ?3) "
-             "GROUP BY p, g ORDER BY p, g",
+                                            "GROUP BY p, g ORDER BY p, g",
              per);
     return run_counts(s, sql, f, NULL, a, out, n, err);
 }
@@ -201,7 +200,8 @@ int sqlite_policeuk_counts(struct store *s, const struct report_filter *f, const
         per = "r.month";
         break;
     case REPORT_PERIOD_QUARTER:
-        per = "(substr(r.month, 1, 4) || '-Q' || ((CAST(substr(r.month, 6, 2) AS INTEGER) + 2) / 3))";
+        per =
+            "(substr(r.month, 1, 4) || '-Q' || ((CAST(substr(r.month, 6, 2) AS INTEGER) + 2) / 3))";
         break;
     case REPORT_PERIOD_YEAR:
         per = "substr(r.month, 1, 4)";
@@ -248,34 +248,45 @@ int sqlite_report_first_contact(struct store *s, const struct report_filter *f, 
      * person_merged_into, risk_assessment_contact), so a month costs a month's contacts.
      */
     char sql[6144];
-    snprintf(sql, sizeof(sql),
-             "WITH x AS (SELECT c.*, coalesce(pp.merged_into, pp.id) AS rid FROM contact c"
-             " LEFT JOIN person pp ON pp.id = c.caller_person_id"
-             " WHERE" WINDOW("c.received_at") "AND (?3 IS NULL OR c.org_id = ?3)),"
-             "y AS MATERIALIZED (SELECT c.id, c.incident_id,"
-             " (c.rid IS NOT NULL AND (EXISTS (SELECT 1 FROM contact c2"
-             "   WHERE c2.caller_person_id = c.rid AND c2.received_at < c.received_at"
-             "   AND c2.received_at >= c.received_at - " YEAR_S ")"
-             "  OR EXISTS (SELECT 1 FROM person q JOIN contact c2 ON c2.caller_person_id = q.id"
-             "   WHERE q.merged_into = c.rid AND c2.received_at < c.received_at"
-             "   AND c2.received_at >= c.received_at - " YEAR_S "))) AS rep,"
-             " (c.rid IS NOT NULL AND (EXISTS (SELECT 1 FROM flag fl WHERE fl.person_id = c.rid"
-             "   AND fl.flagged_at <= c.received_at"
-             "   AND (fl.withdrawn_at IS NULL OR fl.withdrawn_at > c.received_at))"
-             "  OR EXISTS (SELECT 1 FROM person q JOIN flag fl ON fl.person_id = q.id"
-             "   WHERE q.merged_into = c.rid AND fl.flagged_at <= c.received_at"
-             "   AND (fl.withdrawn_at IS NULL OR fl.withdrawn_at > c.received_at)))) AS vul,"
-             " coalesce(l.is_repeat_victim, 0) AS rep_f, coalesce(l.is_vulnerable, 0) AS vul_f,"
-             " EXISTS (SELECT 1 FROM risk_assessment ra WHERE ra.contact_id = c.id) AS screened,"
-             " %s AS p, %s AS g"
-             " FROM x AS c LEFT JOIN contact_labels l ON l.contact_id = c.id"
-             " LEFT JOIN incident i ON i.id = c.incident_id)"
-             "SELECT p, g, count(*), sum(rep), sum(rep AND rep_f), sum(vul), sum(vul AND vul_f),"
-             " sum(rep OR vul), sum((rep OR vul) AND (rep_f OR vul_f)),"
-             " sum((rep_f OR vul_f) AND NOT (rep OR vul)),"
-             " sum(incident_id IS NOT NULL), sum(incident_id IS NOT NULL AND screened)"
-             " FROM y GROUP BY p, g ORDER BY p, g",
-             per, dim);
+    snprintf(
+        sql, sizeof(sql),
+        "WITH x AS (SELECT c.*, coalesce(pp.merged_into, pp.id) AS rid FROM contact c"
+        " LEFT JOIN person pp ON pp.id = c.caller_person_id"
+        " WHERE" WINDOW(
+            "c.received_at") "AND (?3 IS NULL OR c.org_id = ?3)),"
+                             "y AS MATERIALIZED (SELECT c.id, c.incident_id,"
+                             " (c.rid IS NOT NULL AND (EXISTS (SELECT 1 FROM contact c2"
+                             "   WHERE c2.caller_person_id = c.rid AND c2.received_at < "
+                             "c.received_at"
+                             "   AND c2.received_at >= c.received_at - " YEAR_S ")"
+                             "  OR EXISTS (SELECT 1 FROM person q JOIN contact c2 ON "
+                             "c2.caller_person_id = q.id"
+                             "   WHERE q.merged_into = c.rid AND c2.received_at < c.received_at"
+                             "   AND c2.received_at >= c.received_at - " YEAR_S "))) AS rep,"
+                             " (c.rid IS NOT NULL AND (EXISTS (SELECT 1 FROM flag fl WHERE "
+                             "fl.person_id = c.rid"
+                             "   AND fl.flagged_at <= c.received_at"
+                             "   AND (fl.withdrawn_at IS NULL OR fl.withdrawn_at > c.received_at))"
+                             "  OR EXISTS (SELECT 1 FROM person q JOIN flag fl ON fl.person_id = "
+                             "q.id"
+                             "   WHERE q.merged_into = c.rid AND fl.flagged_at <= c.received_at"
+                             "   AND (fl.withdrawn_at IS NULL OR fl.withdrawn_at > "
+                             "c.received_at)))) AS vul,"
+                             " coalesce(l.is_repeat_victim, 0) AS rep_f, coalesce(l.is_vulnerable, "
+                             "0) AS vul_f,"
+                             " EXISTS (SELECT 1 FROM risk_assessment ra WHERE ra.contact_id = "
+                             "c.id) AS screened,"
+                             " %s AS p, %s AS g"
+                             " FROM x AS c LEFT JOIN contact_labels l ON l.contact_id = c.id"
+                             " LEFT JOIN incident i ON i.id = c.incident_id)"
+                             "SELECT p, g, count(*), sum(rep), sum(rep AND rep_f), sum(vul), "
+                             "sum(vul AND vul_f),"
+                             " sum(rep OR vul), sum((rep OR vul) AND (rep_f OR vul_f)),"
+                             " sum((rep_f OR vul_f) AND NOT (rep OR vul)),"
+                             " sum(incident_id IS NOT NULL), sum(incident_id IS NOT NULL AND "
+                             "screened)"
+                             " FROM y GROUP BY p, g ORDER BY p, g",
+        per, dim);
     struct sqlite_conn *c;
     sqlite3_stmt *st = NULL;
     struct report_fc_count *arr = NULL;
@@ -334,8 +345,8 @@ int sqlite_report_tasks(struct store *s, const struct report_filter *f, fc_time_
              " sum(t.status = 'done' AND t.completed_at > t.due_at),"
              " sum(t.status = 'open' AND t.due_at < ?4), sum(t.status = 'open' AND t.due_at >= ?4)"
              " FROM task t LEFT JOIN incident i ON i.id = t.incident_id"
-             " WHERE t.status <> 'cancelled' AND" WINDOW("t.due_at")
-             "AND (?3 IS NULL OR i.org_id = ?3) GROUP BY p, g ORDER BY p, g",
+             " WHERE t.status <> 'cancelled' AND" WINDOW(
+                 "t.due_at") "AND (?3 IS NULL OR i.org_id = ?3) GROUP BY p, g ORDER BY p, g",
              per);
     struct sqlite_conn *c;
     sqlite3_stmt *st = NULL;
@@ -398,7 +409,7 @@ int sqlite_report_satisfaction(struct store *s, const struct report_filter *f, s
              " LEFT JOIN contact c ON c.id = q.contact_id"
              " LEFT JOIN contact_labels l ON l.contact_id = q.contact_id"
              " WHERE" WINDOW("r.responded_at") "AND (?3 IS NULL OR i.org_id = ?3)"
-             " GROUP BY p, g ORDER BY p, g",
+                                               " GROUP BY p, g ORDER BY p, g",
              per, dim);
     struct sqlite_conn *c;
     sqlite3_stmt *st = NULL;
@@ -450,7 +461,7 @@ int sqlite_report_survey_rates(struct store *s, const struct report_filter *f, s
              " sum(q.status = 'declined'), sum(q.status = 'not_eligible')"
              " FROM survey_queue q LEFT JOIN incident i ON i.id = q.incident_id"
              " WHERE" WINDOW("q.queued_at") "AND (?3 IS NULL OR i.org_id = ?3)"
-             " GROUP BY p ORDER BY p",
+                                            " GROUP BY p ORDER BY p",
              per);
     struct sqlite_conn *c;
     sqlite3_stmt *st = NULL;
@@ -560,11 +571,15 @@ int sqlite_survey_person_recent(struct store *s, fc_id_t person_id, fc_time_t si
     int rc = sqlite_conn_of(s, &c, err);
     if (rc == FC_OK)
         rc = sqlite_stmt(c, SLOT_SURVEY_PERSON_RECENT,
-                         "SELECT count(*) FROM survey_queue q LEFT JOIN person p ON p.id = ?1"
-                         " WHERE (q.person_id = ?1 OR q.person_id = p.merged_into"
-                         "  OR q.person_id IN (SELECT id FROM person WHERE merged_into = ?1))"
-                         " AND q.status IN ('invited', 'responded', 'declined')"
-                         " AND q.queued_at >= ?2 AND q.id IS NOT ?3",
+                         /* the person, whom they were merged into, and whoever was
+                          * merged into them: an IN list, so the person index is used
+                          * (`+` keeps the planner off the status index) */
+                         "SELECT count(*) FROM survey_queue q WHERE q.person_id IN"
+                         " (SELECT ?1 UNION SELECT merged_into FROM person WHERE id = ?1"
+                         "  AND merged_into IS NOT NULL"
+                         "  UNION SELECT id FROM person WHERE merged_into = ?1)"
+                         " AND +q.status IN ('invited', 'responded', 'declined')"
+                         " AND +q.queued_at >= ?2 AND q.id IS NOT ?3",
                          &st, err);
     if (rc != FC_OK)
         return rc;
@@ -726,8 +741,8 @@ int sqlite_policeuk_upsert(struct store *s, const struct policeuk_record *r,
             sqlite_bind_text(st, i + 1, txt[i] && txt[i][0] ? txt[i] : NULL);
         sqlite_bind_double(st, 6, r->lat);
         sqlite_bind_double(st, 7, r->lon);
-        const char *txt2[] = { r->location, r->lsoa_code, r->lsoa_name, r->crime_type,
-                               r->last_outcome, r->context, r->source_file };
+        const char *txt2[] = { r->location,     r->lsoa_code, r->lsoa_name,  r->crime_type,
+                               r->last_outcome, r->context,   r->source_file };
         for (int i = 0; i < 7; i++)
             sqlite_bind_text(st, i + 8, txt2[i] && txt2[i][0] ? txt2[i] : NULL);
         sqlite3_bind_int64(st, 15, r->imported_at);

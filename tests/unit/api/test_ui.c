@@ -390,7 +390,8 @@ static void test_ui_person_page_shows_views_and_hides_withheld_reason(void **sta
     struct ui_view_event views[1] = { { "Sam <x>", "Leicestershire Police", "consult", "call",
                                         1700000000 } };
     struct ui_person_view v = {
-        .person = &p, .flags = flags, .n_flags = 1, .contacts_12m = 2, .views = views, .n_views = 1
+        .person = &p, .flags = flags, .n_flags = 1, .contacts_12m = 2, .show_views = true,
+        .views = views, .n_views = 1
     };
     struct html h;
     html_init(&h, &a, 0);
@@ -402,6 +403,14 @@ static void test_ui_person_page_shows_views_and_hides_withheld_reason(void **sta
     assert_non_null(strstr(s, "2 ASB contacts in the last 12 months."));
     assert_non_null(strstr(s, "<td>Sam &lt;x&gt;</td>"));
     assert_non_null(strstr(s, "Who viewed this record"));
+    /* the panel is audit data: not rendered unless the role may see it */
+    v.show_views = false;
+    html_init(&h, &a, 0);
+    ui_person_render(&h, &page, &v);
+    s = html_finish(&h, NULL);
+    assert_non_null(s);
+    assert_null(strstr(s, "Who viewed this record"));
+    assert_null(strstr(s, "Sam &lt;x&gt;"));
     arena_free(&a);
 }
 

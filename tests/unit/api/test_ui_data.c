@@ -339,15 +339,20 @@ static void test_ui_person_page_records_the_view_and_lists_it(void **state)
     assert_int_equal(ui_person_page_build(&w->svc, &viewer, w->robert, NOW, &a, &v, &sum, &err),
                      FC_OK);
     assert_int_equal(v.contacts_12m, 3);
-    assert_int_equal(v.n_views, 1);
-    assert_string_equal(v.views[0].who, "handler1");
-    assert_string_equal(v.views[0].org, "Leicestershire Police");
-    assert_string_equal(v.views[0].action, "viewed");
-    /* a second look adds a second row, newest first */
+    /* the handler's look is recorded, but who looked is not the handler's to see */
+    assert_false(v.show_views);
+    assert_int_equal(v.n_views, 0);
+    /* a supervisor sees both looks, newest first */
+    viewer.role = ROLE_SUPERVISOR;
     assert_int_equal(
         ui_person_page_build(&w->svc, &viewer, w->robert, NOW + 60, &a, &v, &sum, &err), FC_OK);
+    assert_true(v.show_views);
     assert_int_equal(v.n_views, 2);
     assert_int_equal(v.views[0].at, NOW + 60);
+    assert_int_equal(v.views[1].at, NOW);
+    assert_string_equal(v.views[1].who, "handler1");
+    assert_string_equal(v.views[1].org, "Leicestershire Police");
+    assert_string_equal(v.views[1].action, "viewed");
     assert_int_equal(ui_person_page_build(&w->svc, &viewer, 99999, NOW, &a, &v, &sum, &err),
                      FC_ENOTFOUND);
     arena_free(&a);
