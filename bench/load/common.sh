@@ -21,6 +21,7 @@ fc_store() {
     mkdir -p "$FC_LOAD_DIR"
     if [ ! -f "$pristine" ]; then
         echo "making a demo store of $n persons (once; kept as $pristine)" >&2
+        rm -f "$pristine.tmp" "$pristine.tmp-wal" "$pristine.tmp-shm" # an interrupted run's
         "$FC_BIN" demo --persons "$n" --db "$pristine.tmp" >/dev/null
         "$FC_BIN" backup --db "$pristine.tmp" "$pristine" >/dev/null
         rm -f "$pristine.tmp" "$pristine.tmp-wal" "$pristine.tmp-shm"

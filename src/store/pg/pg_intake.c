@@ -1048,13 +1048,17 @@ int pg_history_place_incidents(struct store *s, const char *location_key, double
     pg_param_double(&p, has_box ? lon_min : NAN);
     pg_param_double(&p, has_box ? lon_max : NAN);
     return query_rows(s, PG_HIST_PLACES,
-                      /* two searches, each on its own index (see the SQLite store) */
+                      /* two searches, each on its own index: the place key, and the box
+                       * by latitude band (migration 0009; see the SQLite store) */
                       "SELECT id, created_at, location_key, lat, lon FROM incident "
                       "WHERE $4::text IS NOT NULL AND location_key = $4::text "
                       "AND created_at >= $1 AND created_at < $2 "
                       "AND id IS DISTINCT FROM $3::bigint "
                       "UNION SELECT id, created_at, location_key, lat, lon FROM incident "
-                      "WHERE $5::float8 IS NOT NULL AND lat BETWEEN $5::float8 AND $6::float8 "
+                      "WHERE $5::float8 IS NOT NULL AND trunc(lat * 1000)::bigint = ANY (ARRAY("
+                      "SELECT generate_series(trunc($5::float8 * 1000)::bigint, "
+                      "trunc($6::float8 * 1000)::bigint))) "
+                      "AND lat BETWEEN $5::float8 AND $6::float8 "
                       "AND lon BETWEEN $7::float8 AND $8::float8 "
                       "AND created_at >= $1 AND created_at < $2 "
                       "AND id IS DISTINCT FROM $3::bigint ORDER BY created_at, id",

@@ -1046,14 +1046,17 @@ int sqlite_history_place_incidents(struct store *s, const char *location_key, do
     bool has_box = !isnan(lat_min) && !isnan(lat_max) && !isnan(lon_min) && !isnan(lon_max);
     int rc = sqlite_prep_cached(
         s,
-        /* two searches, each on its own index (the place key; the box's latitude, from
-         * migration 0008); `+created_at` keeps the planner off the time index, which
-         * would walk every incident in the window */
+        /* two searches, each on its own index: the place key, and the box by latitude
+         * band (migration 0008: the bands the box spans, then its longitudes in each);
+         * `+created_at` keeps the planner off the time index, which would walk every
+         * incident in the window */
         "SELECT id, created_at, location_key, lat, lon FROM incident "
         "WHERE ?4 IS NOT NULL AND location_key = ?4 "
         "AND +created_at >= ?1 AND +created_at < ?2 AND id IS NOT ?3 "
         "UNION SELECT id, created_at, location_key, lat, lon FROM incident "
-        "WHERE ?5 IS NOT NULL AND lat BETWEEN ?5 AND ?6 AND lon BETWEEN ?7 AND ?8 "
+        "WHERE ?5 IS NOT NULL AND CAST(lat * 1000 AS INTEGER) IN (WITH RECURSIVE "
+        "band(b) AS (SELECT ?9 UNION ALL SELECT b + 1 FROM band WHERE b < ?10) "
+        "SELECT b FROM band) AND lat BETWEEN ?5 AND ?6 AND lon BETWEEN ?7 AND ?8 "
         "AND +created_at >= ?1 AND +created_at < ?2 AND id IS NOT ?3 ORDER BY created_at",
         &db, &st, err);
     if (rc != FC_OK)
@@ -1067,6 +1070,9 @@ int sqlite_history_place_incidents(struct store *s, const char *location_key, do
         sqlite3_bind_double(st, 6, lat_max);
         sqlite3_bind_double(st, 7, lon_min);
         sqlite3_bind_double(st, 8, lon_max);
+        /* the bands as the index computes them (CAST truncates toward zero) */
+        sqlite3_bind_int64(st, 9, (sqlite3_int64)(lat_min * 1000));
+        sqlite3_bind_int64(st, 10, (sqlite3_int64)(lat_max * 1000));
     }
     return read_rows(db, st, sizeof(**out), place_row, a, (void **)out, n, "history places", err);
 }

@@ -1,3 +1,5 @@
--- 0009: an index for repeat-location counting (the SQLite store's 0008): the box search
--- walks latitude, with longitude and time read from the index itself.
-CREATE INDEX incident_place_box ON incident (lat, lon, created_at) WHERE lat IS NOT NULL;
+-- 0009: an index for repeat-location counting (the SQLite store's 0008): latitude cut into
+-- bands of 0.001 degrees, longitude and time within each. The band expression must match
+-- the store's query.
+CREATE INDEX incident_place_band ON incident ((trunc(lat * 1000)::bigint), lon, created_at)
+    WHERE lat IS NOT NULL;
