@@ -42,9 +42,14 @@ uint32_t meta_pack(const char *word)
 {
     char p[DMETAPHONE_LEN + 1], a[DMETAPHONE_LEN + 1];
     dmetaphone(word, p, a);
+    size_t len = strlen(p);
     uint32_t v = 0;
-    for (int i = 0; i < 4; i++)
-        v = v << 8 | (unsigned char)p[i < (int)strlen(p) ? i : 4];
+    /* a code shorter than four letters is padded with zero bytes (it used to take the
+     * byte after the terminator, which dmetaphone leaves unwritten: keys then depended
+     * on stack garbage, so the same name could block differently from one call to the
+     * next) */
+    for (size_t i = 0; i < 4; i++)
+        v = v << 8 | (i < len ? (unsigned char)p[i] : 0u);
     return v;
 }
 

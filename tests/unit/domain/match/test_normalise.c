@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "domain/match/match_internal.h"
 #include "domain/match/norm.h"
 #include "unit/domain/match/vectors.h"
 
@@ -47,6 +48,36 @@ static void dm_row(char **c, int n, void *ctx)
     dmetaphone(c[0], p, a);
     if (strcmp(p, c[1]) != 0 || strcmp(a, c[2]) != 0)
         fail_msg("dmetaphone(%s) = %s/%s, want %s/%s", c[0], p, a, c[1], c[2]);
+}
+
+/* Leaves non-zero bytes where meta_pack's locals will live next. */
+static __attribute__((noinline)) void dirty_stack(void)
+{
+    volatile unsigned char junk[512];
+    for (size_t i = 0; i < sizeof junk; i++)
+        junk[i] = (unsigned char)(0xA5 ^ i);
+}
+
+/* The packed code of a name whose metaphone is shorter than four letters is padded with
+ * zero bytes, whatever was on the stack: blocking keys and the interner must agree. */
+static void test_meta_pack_short_codes_are_zero_padded(void **state)
+{
+    (void)state;
+    char p[DMETAPHONE_LEN + 1], a[DMETAPHONE_LEN + 1];
+    dmetaphone("hart", p, a);
+    assert_string_equal(p, "HRT");
+    dirty_stack();
+    assert_int_equal(meta_pack("hart"), (uint32_t)'H' << 24 | (uint32_t)'R' << 16 | 'T' << 8);
+    dirty_stack();
+    assert_int_equal(meta_pack("ash"), meta_pack("ash"));
+    dmetaphone("ash", p, a);
+    assert_int_equal(meta_pack("ash"), (uint32_t)(unsigned char)p[0] << 24 |
+                                           (p[1] ? (uint32_t)(unsigned char)p[1] << 16 : 0));
+    /* four letters or more: the first four */
+    dmetaphone("montgomery", p, a);
+    assert_int_equal(meta_pack("montgomery"),
+                     (uint32_t)(unsigned char)p[0] << 24 | (uint32_t)(unsigned char)p[1] << 16 |
+                         (uint32_t)(unsigned char)p[2] << 8 | (unsigned char)p[3]);
 }
 
 static void test_dmetaphone_vectors(void **state)
@@ -224,6 +255,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_jaro_winkler_vectors),
         cmocka_unit_test(test_edit_distance),
         cmocka_unit_test(test_dmetaphone_vectors),
+        cmocka_unit_test(test_meta_pack_short_codes_are_zero_padded),
         cmocka_unit_test(test_postcode_vectors),
         cmocka_unit_test(test_postcode_coords),
         cmocka_unit_test(test_phone_vectors),
