@@ -365,19 +365,25 @@ static size_t record_keys(struct match_service *s, const struct match_norm *n, b
     if (n->has_name) {
         /* forename-like tokens: the forename, its formal name, middles (people go by them) */
         const char *fores[NAME_MAX_TOKENS + 2];
+        uint64_t fmeta[NAME_MAX_TOKENS + 2]; /* their metaphone codes (match_norm has some) */
         size_t nf = 0;
         char formal[NAME_TOKEN_LEN];
         if (n->name.fore[0]) {
+            fmeta[nf] = n->fore_meta;
             fores[nf++] = n->name.fore;
-            if (nickname_formal(n->name.fore, formal, sizeof formal))
+            if (nickname_formal(n->name.fore, formal, sizeof formal)) {
+                fmeta[nf] = meta_pack(formal);
                 fores[nf++] = formal;
+            }
         }
-        for (size_t i = 0; i < n->name.n_middles && nf < NAME_MAX_TOKENS; i++)
+        for (size_t i = 0; i < n->name.n_middles && nf < NAME_MAX_TOKENS; i++) {
+            fmeta[nf] = meta_pack(n->name.middles[i]);
             fores[nf++] = n->name.middles[i];
+        }
         for (size_t i = 0; i < nf; i++) {
-            uint64_t mf = meta_pack(fores[i]);
+            uint64_t mf = fmeta[i];
             for (size_t j = 0; j < n->name.n_surs; j++) {
-                uint64_t ms = meta_pack(n->name.surs[j]);
+                uint64_t ms = n->sur_meta[j];
                 PUT(key3(K_NAME, mf, ms));
                 if (query)
                     PUT(key3(K_NAME, ms, mf));
@@ -390,7 +396,7 @@ static size_t record_keys(struct match_service *s, const struct match_norm *n, b
         }
         if (n->pc.level >= POSTCODE_SECTOR)
             for (size_t j = 0; j < n->name.n_surs; j++)
-                PUT(key3(K_SUR_SECTOR, meta_pack(n->name.surs[j]), hash_str(n->pc.sector)));
+                PUT(key3(K_SUR_SECTOR, n->sur_meta[j], hash_str(n->pc.sector)));
     }
     if (n->addr.number[0]) {
         if (n->pc.level == POSTCODE_UNIT)
