@@ -295,10 +295,22 @@ int pg_risk_assessment_list(struct store *s, fc_id_t incident_id, fc_id_t person
     struct pg_params p = { 0 };
     pg_param_id(&p, incident_id);
     pg_param_id(&p, person_id);
-    return query_rows(s, PG_RISK_LIST,
+    /* one statement per way in, each on its own index (see the SQLite store) */
+    if (person_id != 0)
+        return query_rows(s, PG_RISK_LIST_PERSON,
+                          "SELECT " RISK_COLS " FROM risk_assessment WHERE person_id = $2::bigint "
+                          "AND ($1::bigint IS NULL OR incident_id = $1::bigint) ORDER BY id",
+                          &p, sizeof(**out), risk_row, a, (void **)out, n, "risk_assessment list",
+                          err);
+    if (incident_id != 0)
+        return query_rows(
+            s, PG_RISK_LIST,
+            "SELECT " RISK_COLS " FROM risk_assessment WHERE incident_id = $1::bigint "
+            "AND $2::bigint IS NULL ORDER BY id",
+            &p, sizeof(**out), risk_row, a, (void **)out, n, "risk_assessment list", err);
+    return query_rows(s, PG_RISK_LIST_ALL,
                       "SELECT " RISK_COLS " FROM risk_assessment "
-                      "WHERE ($1::bigint IS NULL OR incident_id = $1::bigint) "
-                      "AND ($2::bigint IS NULL OR person_id = $2::bigint) ORDER BY id",
+                      "WHERE $1::bigint IS NULL AND $2::bigint IS NULL ORDER BY id",
                       &p, sizeof(**out), risk_row, a, (void **)out, n, "risk_assessment list", err);
 }
 
