@@ -37,77 +37,17 @@
 #include "domain/match/match.h"
 #include "store/store.h"
 #include "util/assets.h"
+#include "wtable.h"
 
 /* ---- deterministic people: person i is the same in populate and in the client ---- */
 
-struct names {
-    char **s;
-    double *cum;
-    char **extra;
-    size_t n;
-};
-
-static void names_load(struct names *t, const char *path, int name_col, int weight_col,
-                       int extra_col)
+/* a uniform draw in [0, 1) from a hash */
+static double unit_of(uint64_t h)
 {
-    const struct asset *a = assets_find(path);
-    if (!a) {
-        fprintf(stderr, "bench_nodes: asset %s missing\n", path);
-        exit(1);
-    }
-    size_t cap = 1;
-    for (const unsigned char *p = a->start; p < a->end; p++)
-        cap += *p == '\n';
-    t->s = calloc(cap, sizeof *t->s);
-    t->cum = calloc(cap, sizeof *t->cum);
-    t->extra = calloc(cap, sizeof *t->extra);
-    const char *p = (const char *)a->start, *end = (const char *)a->end;
-    p = (const char *)memchr(p, '\n', (size_t)(end - p)) + 1;
-    double total = 0;
-    while (p < end) {
-        const char *nl = memchr(p, '\n', (size_t)(end - p));
-        const char *le = nl ? nl : end;
-        char line[256];
-        size_t len = (size_t)(le - p) < sizeof line - 1 ? (size_t)(le - p) : sizeof line - 1;
-        memcpy(line, p, len);
-        line[len] = '\0';
-        char *cols[8] = { 0 };
-        int nc = 0;
-        for (char *c = line; nc < 8;) {
-            cols[nc++] = c;
-            char *comma = strchr(c, ',');
-            if (!comma)
-                break;
-            *comma = '\0';
-            c = comma + 1;
-        }
-        if (nc > name_col && cols[name_col][0]) {
-            t->s[t->n] = strdup(cols[name_col]);
-            double w = weight_col >= 0 && nc > weight_col ? atof(cols[weight_col]) : 1.0;
-            total += w > 0 ? w : 0.1;
-            t->cum[t->n] = total;
-            t->extra[t->n] = extra_col >= 0 && nc > extra_col ? strdup(cols[extra_col]) : NULL;
-            t->n++;
-        }
-        p = le + 1;
-    }
+    return (double)(h >> 11) / 9007199254740992.0;
 }
 
-static size_t names_pick(const struct names *t, uint64_t h)
-{
-    double x = (double)(h >> 11) / 9007199254740992.0 * t->cum[t->n - 1];
-    size_t lo = 0, hi = t->n - 1;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (t->cum[mid] < x)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
-}
-
-static struct names g_fore, g_sur, g_street;
+static struct wtable g_fore, g_sur, g_street;
 static uint64_t g_seed = 1;
 
 static uint64_t mix(uint64_t x)
@@ -125,8 +65,8 @@ struct gperson {
 static void person_of(uint64_t i, struct gperson *g)
 {
     uint64_t h = mix(i * 7919 + g_seed);
-    snprintf(g->fore, sizeof g->fore, "%s", g_fore.s[names_pick(&g_fore, mix(h ^ 1))]);
-    snprintf(g->sur, sizeof g->sur, "%s", g_sur.s[names_pick(&g_sur, mix(h ^ 2))]);
+    snprintf(g->fore, sizeof g->fore, "%s", g_fore.s[wtable_pick_at(&g_fore, unit_of(mix(h ^ 1)))]);
+    snprintf(g->sur, sizeof g->sur, "%s", g_sur.s[wtable_pick_at(&g_sur, unit_of(mix(h ^ 2)))]);
     if (g->fore[0] >= 'a' && g->fore[0] <= 'z')
         g->fore[0] = (char)(g->fore[0] - 'a' + 'A');
     if (g->sur[0] >= 'a' && g->sur[0] <= 'z')
@@ -136,16 +76,16 @@ static void person_of(uint64_t i, struct gperson *g)
              1 + (int)((d >> 8) % 12), 1 + (int)((d >> 16) % 28));
     /* a unique UK mobile per person (up to 100M): 077 followed by 8 digits */
     snprintf(g->phone, sizeof g->phone, "077%08llu", (unsigned long long)(i % 100000000ULL));
-    size_t st = names_pick(&g_street, mix(h ^ 4));
+    size_t st = wtable_pick_at(&g_street, unit_of(mix(h ^ 4)));
     snprintf(g->addr, sizeof g->addr, "%d %s", 1 + (int)(mix(h ^ 5) % 180), g_street.s[st]);
     snprintf(g->pc, sizeof g->pc, "%s", g_street.extra[st] ? g_street.extra[st] : "");
 }
 
 static void tables_load(void)
 {
-    names_load(&g_fore, "data/names/forenames_top.csv", 0, 2, -1);
-    names_load(&g_sur, "data/names/surnames.csv", 0, 1, -1);
-    names_load(&g_street, "data/geo/le_streets.csv", 0, -1, 2);
+    wtable_load(&g_fore, "data/names/forenames_top.csv", 0, 2, -1);
+    wtable_load(&g_sur, "data/names/surnames.csv", 0, 1, -1);
+    wtable_load(&g_street, "data/geo/le_streets.csv", 0, -1, 2);
 }
 
 static double now_s(void)

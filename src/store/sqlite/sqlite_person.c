@@ -564,11 +564,8 @@ int sqlite_person_set_merged(struct store *s, fc_id_t from, fc_id_t into, struct
         if (rc != FC_OK)
             goto out;
     }
-    /* whom `from` was merged into, for the change feed's un-merge */
+    /* `from` must exist; whom it was merged into goes in the change feed's un-merge */
     rc = sqlite_person_get(s, from, &a, &self, err);
-    fc_id_t was_into = rc == FC_OK ? self.merged_into : 0;
-    if (rc == FC_ENOTFOUND)
-        rc = FC_OK; /* the update below finds no row and says so */
     if (rc != FC_OK)
         goto out;
     /* no chains: a person others are merged into is not merged itself */
@@ -581,15 +578,12 @@ int sqlite_person_set_merged(struct store *s, fc_id_t from, fc_id_t into, struct
     sqlite3_bind_int64(st, 1, from);
     sqlite_bind_id(st, 2, into);
     rc = sqlite_exec_stmt(c, st, "person merge", err);
-    if (rc == FC_OK && sqlite3_changes(c->db) == 0) {
-        rc = sqlite_person_get(s, from, &a, &self, err);
-        if (rc == FC_OK)
-            rc = err_set(err, FC_EINVAL, "id",
-                         "other persons are merged into this person: un-merge them first");
-    }
+    if (rc == FC_OK && sqlite3_changes(c->db) == 0) /* it exists: others are merged into it */
+        rc = err_set(err, FC_EINVAL, "id",
+                     "other persons are merged into this person: un-merge them first");
     if (rc == FC_OK)
         rc = into != 0 ? sqlite_feed_append(c, "merge", from, into, err)
-                       : sqlite_feed_append(c, "unmerge", from, was_into, err);
+                       : sqlite_feed_append(c, "unmerge", from, self.merged_into, err);
 out:
     arena_free(&a);
     return sqlite_tx_end(c, rc, err);
